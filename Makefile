@@ -1,0 +1,228 @@
+# Sprout: a teaching kernel for x86-64.
+#
+#   make            build the kernel (build/sprout.elf) and the initramfs
+#   make run        boot it in QEMU: log on this terminal, VGA in a window
+#   make test       every test; ends with "N passed, N failed"
+#   make iso        build/sprout.iso, bootable from CD or USB, BIOS and UEFI
+#   make run-iso    boot the ISO under SeaBIOS    make run-uefi   ... under OVMF
+#   make gdb        QEMU paused, GDB attached, stopped at kmain
+#   make usb DEV=/dev/sdX   write the ISO to a USB stick (asks first)
+#   make format-check       is the C code formatted as .clang-format says?
+#
+# Knobs (make run MEM=512M APPEND="loglevel=7"):
+#   CROSS_COMPILE  tool prefix, e.g. x86_64-elf-; chosen automatically when
+#                  x86_64-elf-gcc is on the PATH, else the host tools
+#   CC             the compiler: gcc (default) or clang
+#   V=1            print every command in full
+#   MEM            guest memory for QEMU (128M)
+#   CPUS           guest CPUs (1)
+#   MACHINE        QEMU machine: pc (default) or q35
+#   APPEND         kernel command line for run targets (see kernel/cmdline.h)
+#   QEMUFLAGS      anything else for QEMU
+#   GDBPORT        the port make gdb uses (1234)
+#   TESTS          run only the tests whose names contain one of these words
+
+VERSION := 0.1.0
+BUILD := build
+
+# --- Toolchain ------------------------------------------------------------
+
+ifeq ($(origin CROSS_COMPILE),undefined)
+CROSS_COMPILE := $(if $(shell command -v x86_64-elf-gcc 2>/dev/null),x86_64-elf-)
+endif
+ifeq ($(origin CC),default)
+CC := $(CROSS_COMPILE)gcc
+endif
+LD := $(CROSS_COMPILE)ld
+NM := $(CROSS_COMPILE)nm
+OBJDUMP := $(CROSS_COMPILE)objdump
+PYTHON := python3
+QEMU := qemu-system-x86_64
+HOSTCC := cc
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# --- Flags ----------------------------------------------------------------
+
+# Freestanding 64-bit kernel code: no C library, no red zone (interrupts
+# would clobber it), the kernel code model (code and data in the top 2 GiB),
+# no SSE (the kernel does not save FPU state), no position independence,
+# no stack protector, no CET endbr64 (distros differ in the default), frame
+# pointers for backtraces, and no unwind tables (nothing reads them).
+KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib \
+	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+	-fno-stack-protector -fcf-protection=none \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	-I. -DSPROUT_VERSION='"$(VERSION)"' -MMD -MP
+ifneq ($(shell $(CC) --version 2>/dev/null | grep -c clang),0)
+KERNEL_CFLAGS += --target=x86_64-elf
+endif
+KERNEL_ASFLAGS := $(filter-out -Wstrict-prototypes -Wmissing-prototypes,$(KERNEL_CFLAGS))
+
+# Plain ld, never the compiler driver: the driver adds build-id notes and
+# PIE defaults, which would push the Multiboot headers out of place.
+LDFLAGS := -nostdlib -static -z max-page-size=0x1000 --build-id=none \
+	-T linker.ld
+
+# Host unit tests: the kernel's portable code, checked by sanitizers.
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -DSPROUT_VERSION='"$(VERSION)"'
+
+# --- Sources --------------------------------------------------------------
+
+KERNEL_SRCS := $(sort $(shell find boot kernel mm sched -name '*.c' -o -name '*.S'))
+KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(KERNEL_SRCS)))
+
+KERNEL := $(BUILD)/sprout.elf
+INITRAMFS := $(BUILD)/initramfs.cpio
+ISO := $(BUILD)/sprout.iso
+SELFTEST_ISO := $(BUILD)/sprout-selftest.iso
+
+# Each unit test: tests/unit/test_X.c plus the kernel files it tests.
+UNIT_TESTS := format cmdline multiboot acpi
+unit_srcs_format := kernel/lib/format.c
+unit_srcs_cmdline := kernel/cmdline.c
+unit_srcs_multiboot := boot/multiboot.c
+unit_srcs_acpi := kernel/dev/acpi_aml.c
+UNIT_BINS := $(patsubst %,$(BUILD)/unit/test_%,$(UNIT_TESTS))
+
+.PHONY: all kernel iso unit run run-iso run-uefi gdb test usb format \
+	format-check clean run-now run-iso-now run-uefi-now gdb-now test-now
+all: $(KERNEL) $(INITRAMFS)
+kernel: $(KERNEL)
+iso: $(ISO)
+unit: $(UNIT_BINS)
+
+# --- Rules ----------------------------------------------------------------
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+-include $(KERNEL_OBJS:.o=.d)
+
+# --- The kernel image -----------------------------------------------------
+#
+# Two links: the first with an empty symbol table, whose symbols then
+# become the table of the second. The table sits after all code, so the
+# second link moves no function; tools/check-image.sh verifies that, and
+# that both Multiboot headers are where loaders look.
+
+$(BUILD)/ksyms-empty.S: tools/ksyms.py
+	@mkdir -p $(BUILD)
+	$(Q)$(PYTHON) tools/ksyms.py < /dev/null > $@
+
+$(BUILD)/sprout.pass1.elf: $(KERNEL_OBJS) $(BUILD)/obj/ksyms-empty.o linker.ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/obj/ksyms-empty.o
+
+$(BUILD)/ksyms.S: $(BUILD)/sprout.pass1.elf tools/ksyms.py
+	$(Q)$(NM) -n --defined-only $< | $(PYTHON) tools/ksyms.py > $@
+
+$(BUILD)/obj/ksyms.o $(BUILD)/obj/ksyms-empty.o: $(BUILD)/obj/%.o: $(BUILD)/%.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+$(KERNEL): $(KERNEL_OBJS) $(BUILD)/obj/ksyms.o linker.ld tools/check-image.sh
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(LDFLAGS) -Map $(BUILD)/sprout.map -o $@ $(KERNEL_OBJS) $(BUILD)/obj/ksyms.o
+	$(Q)$(NM) -n $@ > $(BUILD)/sprout.sym
+	$(Q)$(OBJDUMP) -d -M intel-mnemonic $@ > $(BUILD)/sprout.asm
+	$(Q)NM=$(NM) tools/check-image.sh $(BUILD)/sprout.pass1.elf $@
+
+# --- The initramfs and the ISO --------------------------------------------
+
+# An uncompressed cpio "newc" archive of user/rootfs.
+$(INITRAMFS): $(shell find user -type f 2>/dev/null)
+	@mkdir -p $(BUILD)
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)cd user/rootfs && find . | LC_ALL=C sort | cpio -o -H newc --quiet > $(CURDIR)/$@
+
+# The ISO tree is iso/ plus the kernel and the initramfs. The self-test
+# ISO differs only in its default menu entry, for tests/run.py.
+$(ISO): $(KERNEL) $(INITRAMFS) $(shell find iso -type f) tools/make-iso.sh
+	@$(if $(Q),echo "  ISO     $@")
+	$(Q)tools/make-iso.sh $@ $(KERNEL) $(INITRAMFS) 0
+
+$(SELFTEST_ISO): $(KERNEL) $(INITRAMFS) $(shell find iso -type f) tools/make-iso.sh
+	@$(if $(Q),echo "  ISO     $@")
+	$(Q)tools/make-iso.sh $@ $(KERNEL) $(INITRAMFS) 1
+
+# --- Host unit tests ------------------------------------------------------
+
+.SECONDEXPANSION:
+$(BUILD)/unit/test_%: tests/unit/test_%.c $$(unit_srcs_$$*) tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(unit_srcs_$*)
+
+# --- Running --------------------------------------------------------------
+
+MEM ?= 128M
+CPUS ?= 1
+MACHINE ?= pc
+APPEND ?=
+GDBPORT ?= 1234
+OVMF ?= /usr/share/ovmf/OVMF.fd
+# A window when there is a display, the serial console on this terminal
+# either way (Ctrl-A X quits QEMU).
+QEMU_DISPLAY := $(if $(DISPLAY)$(WAYLAND_DISPLAY),,-display none)
+QEMU_COMMON := -machine $(MACHINE) -m $(MEM) -smp $(CPUS) -no-reboot \
+	-serial mon:stdio $(QEMU_DISPLAY) $(QEMUFLAGS)
+
+# Each user-facing target first checks (and installs) the tools it needs,
+# then runs its "-now" twin, so nothing is built before the check.
+run run-iso run-uefi gdb test:
+	@tools/deps.sh $(if $(filter test,$@),test,run)
+	@$(MAKE) --no-print-directory $@-now
+
+run-now: $(KERNEL) $(INITRAMFS)
+	@echo "Booting Sprout in QEMU (Ctrl-A X quits)."
+	$(QEMU) $(QEMU_COMMON) -kernel $(KERNEL) -initrd $(INITRAMFS) -append "$(APPEND)"
+
+run-iso-now: $(ISO)
+	@echo "Booting the ISO under SeaBIOS (Ctrl-A X quits)."
+	$(QEMU) $(QEMU_COMMON) -cdrom $(ISO)
+
+run-uefi-now: $(ISO)
+	@echo "Booting the ISO under OVMF (UEFI; takes a few seconds; Ctrl-A X quits)."
+	$(QEMU) $(QEMU_COMMON) -bios $(OVMF) -nic none -cdrom $(ISO)
+
+gdb-now: $(KERNEL) $(INITRAMFS)
+	@GDBPORT=$(GDBPORT) QEMU="$(QEMU)" tools/gdb.sh $(KERNEL) $(INITRAMFS) "$(APPEND)" \
+		-machine $(MACHINE) -m $(MEM) -smp $(CPUS) -no-reboot $(QEMUFLAGS)
+
+usb: $(ISO)
+	@test -n "$(DEV)" || { echo "usage: make usb DEV=/dev/sdX (the whole USB stick)"; exit 2; }
+	tools/write-usb.sh $(DEV) $(ISO)
+
+# --- Tests ----------------------------------------------------------------
+
+test-now: $(KERNEL) $(INITRAMFS) $(SELFTEST_ISO) $(UNIT_BINS)
+	@$(PYTHON) tests/run.py $(TESTS)
+
+# --- Housekeeping ---------------------------------------------------------
+
+C_FILES = $(shell find boot kernel mm sched tests/unit -name '*.[ch]')
+
+format:
+	clang-format -i $(C_FILES)
+
+format-check:
+	@clang-format --dry-run --Werror $(C_FILES)
+
+clean:
+	rm -rf $(BUILD)

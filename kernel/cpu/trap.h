@@ -1,0 +1,100 @@
+/*
+ * Traps: exceptions (the CPU objecting to an instruction), hardware
+ * interrupts (IRQs) and, later, system calls all arrive as a struct
+ * trap_frame on the kernel stack, built by kernel/cpu/trap_entry.S.
+ *
+ * The frame, from high addresses (pushed first) to low (pushed last):
+ *
+ *          +------------------+
+ *          | ss               |  \
+ *          | rsp              |   |
+ *          | rflags           |   | pushed by the CPU
+ *          | cs               |   |
+ *          | rip              |  /
+ *          | error_code       |  by the CPU for some vectors, else 0 by
+ *          |                  |  the vector stub so the frame is uniform
+ *          | vector           |  by the vector stub
+ *          | rax ... r15      |  by trap_entry_common (15 registers)
+ *   rsp -> +------------------+  <- struct trap_frame *
+ *
+ * The struct lists fields from low to high address, so its order is the
+ * reverse of the push order. The offsets used by assembly are checked with
+ * _Static_assert in trap.c.
+ */
+#ifndef KERNEL_CPU_TRAP_H
+#define KERNEL_CPU_TRAP_H
+
+/* Vectors */
+#define VECTOR_DIVIDE_ERROR 0
+#define VECTOR_DEBUG 1
+#define VECTOR_NMI 2
+#define VECTOR_BREAKPOINT 3
+#define VECTOR_DOUBLE_FAULT 8
+#define VECTOR_GENERAL_PROTECTION 13
+#define VECTOR_PAGE_FAULT 14
+#define VECTOR_MACHINE_CHECK 18
+#define VECTOR_EXCEPTIONS 32 /* 0..31 are reserved for the CPU */
+#define VECTOR_IRQ_BASE 32   /* the 8259 PICs are remapped here */
+#define IRQ_COUNT 16
+#define VECTOR_COUNT 256
+
+/* Interrupt stack table slots (kernel/cpu/gdt.c sets up the stacks). */
+#define IST_DOUBLE_FAULT 1
+#define IST_NMI 2
+#define IST_MACHINE_CHECK 3
+
+/* Offsets of trap_frame fields used by assembly. */
+#define TF_VECTOR 120
+#define TF_ERROR_CODE 128
+#define TF_RIP 136
+#define TF_CS 144
+#define TF_SIZE 176
+
+#ifndef __ASSEMBLER__
+#include "kernel/lib/types.h"
+
+struct trap_frame {
+	/* pushed by trap_entry_common, last push first */
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	/* pushed by the vector stub */
+	uint64_t vector;
+	uint64_t error_code;
+	/* pushed by the CPU */
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* IRQ lines of the PC's two 8259 PICs. */
+enum irq {
+	IRQ_PIT = 0,
+	IRQ_KEYBOARD = 1,
+	IRQ_CASCADE = 2,
+	IRQ_COM1 = 4,
+	IRQ_SPURIOUS_MASTER = 7,
+	IRQ_SPURIOUS_SLAVE = 15,
+};
+
+typedef void (*trap_handler_t)(struct trap_frame *tf);
+
+/* Load the IDT. */
+void trap_init(void);
+
+/* Send IRQ @irq to @handler and unmask it at the PIC. */
+void irq_register(enum irq irq, trap_handler_t handler);
+
+/* Replace the handler of exception @vector (NULL: back to the default,
+ * which panics in kernel mode). For tests and, later, the page-fault and
+ * debug handlers. Returns the previous handler. */
+trap_handler_t trap_set_handler(unsigned vector, trap_handler_t handler);
+
+/* Called by trap_entry_common with the frame it built. */
+void trap_dispatch(struct trap_frame *tf);
+
+/* The name of exception @vector ("page fault"), or NULL. */
+const char *trap_name(unsigned vector);
+
+/* Count of IRQs the PIC raised for no reason (IRQ 7 and 15 noise). */
+uint64_t irq_spurious_count(void);
+#endif /* __ASSEMBLER__ */
+
+#endif /* KERNEL_CPU_TRAP_H */

@@ -1,0 +1,55 @@
+/*
+ * Console fan-out: one write, every selected output device.
+ */
+#include "kernel/dev/console.h"
+#include "boot/bootinfo.h"
+#include "kernel/dev/serial.h"
+#include "kernel/dev/vga.h"
+
+static unsigned present;  /* CONSOLE_* bits: devices found */
+static unsigned selected = ~0u; /* CONSOLE_* bits: console= word */
+
+void
+console_init_early(void)
+{
+	if (serial_init())
+		present |= CONSOLE_SERIAL;
+}
+
+void
+console_init(const struct boot_info *bi)
+{
+	if (bi->vga_text) {
+		vga_init();
+		present |= CONSOLE_VGA;
+	}
+}
+
+void
+console_select(unsigned mask)
+{
+	selected = mask;
+}
+
+unsigned
+console_present(void)
+{
+	return present;
+}
+
+unsigned
+console_selected(void)
+{
+	return present & selected;
+}
+
+void
+console_write(const char *s, size_t n)
+{
+	unsigned active = present & selected;
+
+	if (active & CONSOLE_SERIAL)
+		serial_write(s, n);
+	if (active & CONSOLE_VGA)
+		vga_write(s, n);
+}

@@ -1,0 +1,21 @@
+/*
+ * The two 8259 Programmable Interrupt Controllers of the PC: 16 IRQ lines,
+ * the second chip chained into line 2 of the first.
+ */
+#ifndef KERNEL_DEV_PIC_H
+#define KERNEL_DEV_PIC_H
+
+#include "kernel/lib/types.h"
+
+/* Remap IRQ 0..15 to vectors 32..47 (away from the CPU's exceptions) and
+ * mask every line. */
+void pic_init(void);
+void pic_unmask(unsigned irq);
+void pic_mask(unsigned irq);
+/* Acknowledge @irq so the PIC can send the next one. */
+void pic_end_of_interrupt(unsigned irq);
+/* True if @irq (7 or 15) is really being serviced, false if it was a
+ * spurious interrupt: one the PIC raised and then withdrew. */
+bool pic_irq_is_real(unsigned irq);
+
+#endif /* KERNEL_DEV_PIC_H */

@@ -1,0 +1,67 @@
+/*
+ * PIT channel 0 as the periodic tick, channel 2 as a stopwatch.
+ */
+#include "kernel/dev/pit.h"
+#include "kernel/cpu/io.h"
+#include "kernel/cpu/trap.h"
+#include "kernel/dev/pic.h"
+#include "kernel/lib/printk.h"
+
+#define PIT_CHANNEL0 0x40
+#define PIT_CHANNEL2 0x42
+#define PIT_COMMAND 0x43
+/* Command byte: channel (bits 7-6), access lobyte then hibyte (5-4),
+ * mode (3-1), binary counting (0). */
+#define PIT_CMD_CH0_RATE 0x34    /* channel 0, lo/hi, mode 2: rate generator */
+#define PIT_CMD_CH2_ONESHOT 0xb0 /* channel 2, lo/hi, mode 0: one-shot */
+/* Port 0x61, "system control port B": gate and output of channel 2. */
+#define PORT_B 0x61
+#define PORT_B_CH2_GATE 0x01
+#define PORT_B_SPEAKER 0x02
+#define PORT_B_CH2_OUT 0x20
+#define PIT_WAIT_POLL_LIMIT 10000000
+
+static volatile uint64_t ticks;
+
+static void
+pit_tick(struct trap_frame *tf)
+{
+	(void)tf;
+	ticks++;
+}
+
+void
+pit_init(void)
+{
+	uint16_t divisor = (PIT_FREQUENCY_HZ + HZ / 2) / HZ;
+
+	outb(PIT_COMMAND, PIT_CMD_CH0_RATE);
+	outb(PIT_CHANNEL0, divisor & 0xff);
+	outb(PIT_CHANNEL0, divisor >> 8);
+	irq_register(IRQ_PIT, pit_tick);
+	pr_info("pit: %d Hz (divisor %u)\n", HZ, divisor);
+}
+
+uint64_t
+pit_ticks(void)
+{
+	return ticks;
+}
+
+bool
+pit_wait(uint16_t count)
+{
+	/* Gate off and speaker off, then load the count; raising the gate
+	 * starts the count down. OUT goes high when it reaches zero. */
+	uint8_t port_b = inb(PORT_B) & ~(PORT_B_CH2_GATE | PORT_B_SPEAKER);
+	outb(PORT_B, port_b);
+	outb(PIT_COMMAND, PIT_CMD_CH2_ONESHOT);
+	outb(PIT_CHANNEL2, count & 0xff);
+	outb(PIT_CHANNEL2, count >> 8);
+	outb(PORT_B, port_b | PORT_B_CH2_GATE);
+
+	for (long i = 0; i < PIT_WAIT_POLL_LIMIT; i++)
+		if (inb(PORT_B) & PORT_B_CH2_OUT)
+			return true;
+	return false;
+}

@@ -1,0 +1,14 @@
+/*
+ * The VGA text console: 80x25 characters at physical 0xb8000, which PC
+ * BIOSes (and GRUB under BIOS) leave on the screen. UEFI machines have no
+ * text mode; there the framebuffer console takes over.
+ */
+#ifndef KERNEL_DEV_VGA_H
+#define KERNEL_DEV_VGA_H
+
+#include "kernel/lib/types.h"
+
+void vga_init(void);
+void vga_write(const char *s, size_t n);
+
+#endif /* KERNEL_DEV_VGA_H */

@@ -1,0 +1,161 @@
+/*
+ * kmain: where the kernel begins, in C. boot/entry.S calls it in 64-bit
+ * mode, in the higher half, on the boot stack, with interrupts off.
+ *
+ * Read it as a table of contents: one line per subsystem, in the order
+ * each depends on the one before.
+ */
+#include "boot/bootinfo.h"
+#include "boot/multiboot_parse.h"
+#include "kernel/cmdline.h"
+#include "kernel/cpu/gdt.h"
+#include "kernel/cpu/trap.h"
+#include "kernel/cpu/tsc.h"
+#include "kernel/cpu/x86.h"
+#include "kernel/dev/acpi.h"
+#include "kernel/dev/console.h"
+#include "kernel/dev/pic.h"
+#include "kernel/dev/pit.h"
+#include "kernel/lib/panic.h"
+#include "kernel/lib/printk.h"
+#include "kernel/test/ktest.h"
+#include "mm/memlayout.h"
+
+#ifndef SPROUT_VERSION
+#error "the Makefile passes -DSPROUT_VERSION"
+#endif
+
+#ifdef __clang__
+#define COMPILER_NAME "clang " __clang_version__
+#else
+#define COMPILER_NAME "gcc " __VERSION__
+#endif
+
+void kmain(uint32_t magic, paddr_t info_pa) __noreturn;
+
+static struct boot_info boot_info;
+static struct boot_options boot_options;
+
+/* The boot information is unusable: say so wherever anyone might look. */
+static __noreturn void
+boot_fail(uint32_t magic, const char *why)
+{
+	boot_info.vga_text = true; /* harmless if there is no text mode */
+	console_init(&boot_info);
+	pr_emerg("Sprout %s: cannot start: %s\n", SPROUT_VERSION, why);
+	pr_emerg("EAX was %#x; Multiboot1 loaders pass %#x, Multiboot2 %#x.\n",
+		 magic, 0x2badb002, 0x36d76289);
+	pr_emerg("Boot Sprout with GRUB (multiboot2) or qemu -kernel. Halted.\n");
+	cpu_halt_forever();
+}
+
+static void
+cmdline_report(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(LOG_WARN, fmt, ap);
+	va_end(ap);
+	printk(LOG_WARN, "\n");
+}
+
+static const char *
+mem_type_name(uint32_t type)
+{
+	switch (type) {
+	case BOOT_MEM_USABLE:
+		return "usable";
+	case BOOT_MEM_ACPI_RECLAIMABLE:
+		return "ACPI data";
+	case BOOT_MEM_ACPI_NVS:
+		return "ACPI NVS";
+	case BOOT_MEM_BAD:
+		return "bad RAM";
+	default:
+		return "reserved";
+	}
+}
+
+static void
+boot_info_print(const struct boot_info *bi)
+{
+	static const char *const fb_names[] = { "none", "RGB", "VGA text",
+						 "indexed" };
+
+	pr_info("boot: %s via Multiboot%d, command line '%s'\n",
+		bi->loader[0] ? bi->loader : "unknown loader",
+		bi->protocol == BOOT_MULTIBOOT2 ? 2 : 1, bi->cmdline);
+	pr_info("memory map:\n");
+	for (size_t i = 0; i < bi->mmap_count; i++) {
+		const struct boot_mmap_entry *e = &bi->mmap[i];
+		pr_info("  0x%012llx-0x%012llx %s\n", (unsigned long long)e->base,
+			(unsigned long long)(e->base + e->length - 1),
+			mem_type_name(e->type));
+	}
+	pr_info("memory: %llu MiB usable in %zu regions\n",
+		(unsigned long long)(boot_usable_memory(bi) >> 20),
+		bi->mmap_count);
+	for (size_t i = 0; i < bi->module_count; i++)
+		pr_info("module %zu: %#llx-%#llx (%llu bytes) '%s'\n", i,
+			(unsigned long long)bi->modules[i].start,
+			(unsigned long long)bi->modules[i].end,
+			(unsigned long long)(bi->modules[i].end - bi->modules[i].start),
+			bi->modules[i].string);
+	if (bi->module_count == 0)
+		pr_warn("boot: no initramfs: no boot module was given (qemu -initrd, GRUB module2)\n");
+	if (bi->fb.type != BOOT_FB_NONE)
+		pr_info("screen: %s %ux%u, %u bpp, at %#llx\n", fb_names[bi->fb.type],
+			bi->fb.width, bi->fb.height, bi->fb.bpp,
+			(unsigned long long)bi->fb.addr);
+	if (bi->dropped)
+		pr_warn("boot: %zu memory-map or module entries did not fit and were dropped\n",
+			bi->dropped);
+}
+
+/* Apply the command-line words that belong to this stage of boot. */
+static void
+boot_options_apply(const struct boot_options *o)
+{
+	if (o->loglevel >= 0)
+		printk_set_level(o->loglevel);
+	if (o->console_mask != ~0u) {
+		if (!(o->console_mask & console_present()))
+			pr_warn("console: none of the chosen consoles exists; keeping all\n");
+		else
+			console_select(o->console_mask);
+	}
+	panic_set_action(o->panic_poweroff ? PANIC_POWEROFF : PANIC_HALT);
+}
+
+void
+kmain(uint32_t magic, paddr_t info_pa)
+{
+	clock_start();            /* time zero for the log timestamps */
+	console_init_early();     /* the serial port, for the earliest news */
+	if (multiboot_parse(magic, info_pa, DIRECT_MAP_BASE, &boot_info))
+		boot_fail(magic, boot_info.error);
+	console_init(&boot_info); /* the VGA text screen, where there is one */
+
+	pr_info("Sprout %s (x86-64), compiled by %s\n", SPROUT_VERSION,
+		COMPILER_NAME);
+	cmdline_parse(boot_info.cmdline, &boot_options, cmdline_report);
+	boot_options_apply(&boot_options); /* loglevel, console, panic */
+	tsc_calibrate();           /* the clock behind every timestamp */
+
+	gdt_init();                /* segments and the TSS with IST stacks */
+	trap_init();               /* the IDT: exceptions and IRQs */
+	boot_info_print(&boot_info); /* memory map, modules, screen */
+	pic_init();                /* IRQs 0-15 to vectors 32-47, all masked */
+	pit_init();                /* the timer tick, HZ per second */
+	acpi_init(&boot_info);     /* tables for power off and reset */
+	interrupts_enable();
+
+	if (boot_options.tests)
+		ktest_run(boot_options.tests, &boot_info); /* powers off */
+
+	pr_info("sprout: boot complete. Memory management, the scheduler and init come next;\n");
+	pr_info("sprout: until then the CPU idles here (the timer keeps ticking).\n");
+	for (;;)
+		cpu_halt();
+}
