@@ -232,9 +232,16 @@ boot_gdt_pointer:
 	 */
 	.section .text
 	.code64
+	.globl higher_half_entry
+	.type higher_half_entry, @function
 higher_half_entry:
 	mov $boot_stack_top, %rsp
-	xor %ebp, %ebp			/* frame-pointer chain ends here */
+	/* An empty frame (saved rbp 0, return address 0) ends the chain for
+	 * our backtraces and for GDB alike; two pushes keep the 16-byte
+	 * stack alignment the C ABI wants at the call. */
+	pushq $0
+	pushq $0
+	mov %rsp, %rbp
 	mov boot_magic(%rip), %edi	/* arg 1: magic (zero-extended) */
 	mov boot_info_phys(%rip), %esi	/* arg 2: info physical address */
 	call kmain

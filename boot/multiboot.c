@@ -81,6 +81,23 @@ add_basic_meminfo(struct boot_info *bi, uint32_t lower_kib, uint32_t upper_kib)
 	add_mmap_entry(bi, ONE_MIB, upper_kib * KIB, BOOT_MEM_USABLE);
 }
 
+/* Both versions number framebuffer types 0 indexed, 1 RGB, 2 EGA text;
+ * ours keep 0 for "none". */
+static enum boot_fb_type
+fb_type_from_multiboot(uint8_t type)
+{
+	switch (type) {
+	case MB_FB_TYPE_INDEXED:
+		return BOOT_FB_INDEXED;
+	case MB_FB_TYPE_RGB:
+		return BOOT_FB_RGB;
+	case MB_FB_TYPE_EGA_TEXT:
+		return BOOT_FB_EGA_TEXT;
+	default:
+		return BOOT_FB_NONE;
+	}
+}
+
 /*
  * Multiboot1. The command line starts with the kernel's own file name
  * ("/boot/sprout.elf init=/bin/sh"): drop that first word.
@@ -144,7 +161,7 @@ mb1_parse(paddr_t info_pa, uintptr_t off, struct boot_info *bi)
 	/* No video information means the loader left the BIOS text mode. */
 	bi->vga_text = true;
 	if (flags & MB1_INFO_FRAMEBUFFER) {
-		bi->fb.type = (enum boot_fb_type)(info->framebuffer_type + 1);
+		bi->fb.type = fb_type_from_multiboot(info->framebuffer_type);
 		bi->fb.addr = info->framebuffer_addr;
 		bi->fb.pitch = info->framebuffer_pitch;
 		bi->fb.width = info->framebuffer_width;
@@ -174,8 +191,6 @@ mb2_parse_mmap(const struct mb2_tag_mmap *tag, struct boot_info *bi)
 	return 0;
 }
 
-/* Framebuffer types are 0 indexed, 1 RGB, 2 EGA text in the spec; ours
- * are one more, leaving 0 for "none". */
 static int
 mb2_parse_framebuffer(const struct mb2_tag_framebuffer *tag,
 		      struct boot_info *bi)
@@ -184,7 +199,7 @@ mb2_parse_framebuffer(const struct mb2_tag_framebuffer *tag,
 
 	if (tag->head.size < rgb_size - sizeof(tag->color_info))
 		return fail(bi, "the Multiboot2 framebuffer tag is too short");
-	bi->fb.type = (enum boot_fb_type)(tag->type + 1);
+	bi->fb.type = fb_type_from_multiboot(tag->type);
 	bi->fb.addr = tag->addr;
 	bi->fb.pitch = tag->pitch;
 	bi->fb.width = tag->width;

@@ -1,0 +1,328 @@
+#!/usr/bin/env python3
+"""Sprout's test harness: every test, one line each, and a closing count.
+
+    python3 tests/run.py [WORD...]     (make test runs it, after building)
+
+Runs, in this order:
+  1. the host unit tests (build/unit/test_*), built with ASan and UBSan;
+     each prints "test NAME: OK|FAILED" lines, one per case;
+  2. the boot tests: QEMU boots the kernel headless, with a timeout,
+     two at a time. Each keeps its serial log in build/test-logs/NAME.log.
+     A boot test passes when every line it expects appears, in order,
+     and no unexpected PANIC does; the in-kernel tests it runs (test=...)
+     are counted one by one as NAME/TEST.
+
+With WORDs, only the tests whose names contain one of them run.
+The last line is "N passed, N failed" (", N skipped" when any were);
+the exit status is 1 if anything failed.
+
+Plain Python 3 standard library only.
+"""
+import concurrent.futures
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+LOGS = os.path.join(BUILD, "test-logs")
+KERNEL = os.path.join(BUILD, "sprout.elf")
+INITRAMFS = os.path.join(BUILD, "initramfs.cpio")
+SELFTEST_ISO = os.path.join(BUILD, "sprout-selftest.iso")
+OVMF = "/usr/share/ovmf/OVMF.fd"
+QEMU = "qemu-system-x86_64"
+
+BANNER = re.compile(r"Sprout \d+\.\d+\.\d+ \(x86-64\)")
+KTEST_LINE = re.compile(r"test (\S+): (OK|FAILED)$", re.M)
+BOOT_GROUP = ["bootinfo", "initramfs-module", "trap-roundtrip", "timer", "acpi"]
+LOG_TAIL_LINES = 25
+
+
+class Result:
+    def __init__(self, name, ok, detail="", log=None, seconds=0.0, skipped=False):
+        self.name, self.ok, self.detail = name, ok, detail
+        self.log, self.seconds, self.skipped = log, seconds, skipped
+
+
+# --- Boot tests -------------------------------------------------------------
+
+def kernel_args(append, initrd=True):
+    args = ["-kernel", KERNEL, "-append", append]
+    return args + (["-initrd", INITRAMFS] if initrd else [])
+
+
+class BootTest:
+    """One QEMU boot.
+
+    expect:     strings or regexes that must appear in the serial log, in order
+    ktests:     in-kernel test names whose "test NAME: OK" lines must appear
+    panic_ok:   the test is about a panic, so PANIC is expected
+    halts:      the guest stops without powering off; the harness ends QEMU
+                once every expected line is there
+    """
+
+    def __init__(self, name, qemu_args, expect, ktests=(), panic_ok=False,
+                 halts=False, timeout=60, needs=()):
+        self.name, self.qemu_args, self.expect = name, qemu_args, expect
+        self.ktests, self.panic_ok, self.halts = list(ktests), panic_ok, halts
+        self.timeout, self.needs = timeout, needs
+
+    def run(self):
+        log = os.path.join(LOGS, self.name + ".log")
+        for path in self.needs:
+            if not os.path.exists(path):
+                return [Result(self.name, False, "missing " + path, log)]
+        if os.path.exists(log):
+            os.remove(log)
+        cmd = [QEMU, "-m", "128M", "-display", "none", "-no-reboot",
+               "-nic", "none", "-serial", "file:" + log] + self.qemu_args
+        start = time.monotonic()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        timed_out = False
+        try:
+            if self.halts:
+                timed_out = not wait_for_lines(log, self.expect, self.timeout)
+                proc.kill()
+            qemu_output, _ = proc.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            proc.kill()
+            qemu_output, _ = proc.communicate()
+        seconds = time.monotonic() - start
+        text = read(log)
+        problem = self.check(text, timed_out, proc.returncode, qemu_output)
+        results = [Result(self.name, problem is None, problem or "", log, seconds)]
+        for name, verdict in KTEST_LINE.findall(text):
+            if name in self.ktests:
+                results.append(Result(self.name + "/" + name, verdict == "OK",
+                                      "" if verdict == "OK" else "failed in the kernel",
+                                      log))
+        return results
+
+    def check(self, text, timed_out, returncode, qemu_output):
+        if timed_out:
+            return "timed out after %d s" % self.timeout
+        if not self.halts and returncode != 0:
+            return "QEMU exited with %d: %s" % (returncode, qemu_output.strip())
+        if "PANIC:" in text and not self.panic_ok:
+            return "unexpected kernel panic"
+        missing = first_missing(text, self.expect)
+        if missing is not None:
+            return "never printed: %s" % describe(missing)
+        for name in self.ktests:
+            if not re.search(r"test %s: (OK|FAILED)" % re.escape(name), text):
+                return "in-kernel test %s never reported" % name
+        return None
+
+
+def read(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
+def find(text, pattern, start):
+    if isinstance(pattern, str):
+        i = text.find(pattern, start)
+        return None if i < 0 else i + len(pattern)
+    m = pattern.search(text, start)
+    return m.end() if m else None
+
+
+def first_missing(text, patterns):
+    """The first pattern that does not appear after the previous one."""
+    pos = 0
+    for p in patterns:
+        end = find(text, p, pos)
+        if end is None:
+            return p
+        pos = end
+    return None
+
+
+def describe(pattern):
+    return repr(pattern if isinstance(pattern, str) else pattern.pattern)
+
+
+def wait_for_lines(log, patterns, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if first_missing(read(log), patterns) is None:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def boot_tests():
+    boot_ok = [BANNER, "memory:", "ktest: %d passed, 0 failed" % len(BOOT_GROUP),
+               "power: off"]
+    poweroff = "test=boot panic=poweroff"
+    return [
+        BootTest("boot-kernel-pc", ["-machine", "pc"] + kernel_args(poweroff),
+                 boot_ok, BOOT_GROUP),
+        BootTest("boot-kernel-q35", ["-machine", "q35"] + kernel_args(poweroff),
+                 boot_ok, BOOT_GROUP),
+        BootTest("boot-iso-seabios", ["-machine", "pc", "-cdrom", SELFTEST_ISO],
+                 [BANNER, "via Multiboot2"] + boot_ok[1:], BOOT_GROUP,
+                 needs=[SELFTEST_ISO]),
+        BootTest("boot-iso-ovmf-q35", ["-machine", "q35", "-bios", OVMF,
+                                       "-cdrom", SELFTEST_ISO],
+                 [BANNER, "via Multiboot2"] + boot_ok[1:], BOOT_GROUP,
+                 timeout=180, needs=[SELFTEST_ISO, OVMF]),
+        BootTest("panic-page-fault",
+                 ["-machine", "pc"] + kernel_args("test=fault panic=poweroff"),
+                 ["PANIC: page fault", "cr2 0x0000600000000000",
+                  "rip ", "<ktest_fault_trigger+", "Backtrace:",
+                  "] ktest_fault_trigger+", "] ? ktest_fault+",
+                  "] ktest_run+", "] kmain+", "power: off"],
+                 panic_ok=True),
+        BootTest("panic-double-fault",
+                 ["-machine", "pc"] + kernel_args("test=stack-overflow panic=poweroff"),
+                 ["PANIC: double fault", "Backtrace:",
+                  "] ktest_stack_overflow+", "] kmain+", "power: off"],
+                 panic_ok=True),
+        BootTest("cmdline-bad-words",
+                 ["-machine", "pc"] + kernel_args(
+                     "bogus=1 quantum=abc bogus=2 loglevel=9 console=tty "
+                     "test=bootinfo panic=poweroff"),
+                 [BANNER, "cmdline: unknown word 'bogus=1', ignored",
+                  "cmdline: 'quantum=abc': expected milliseconds",
+                  "cmdline: 'loglevel=9': expected a level from 0 to 7",
+                  "cmdline: 'console=tty': expected a list of serial, vga, fb",
+                  "ktest: 1 passed, 0 failed", "power: off"],
+                 ["bootinfo"]),
+        BootTest("no-initramfs",
+                 ["-machine", "pc"] + kernel_args("test=bootinfo panic=poweroff",
+                                                  initrd=False),
+                 [BANNER, "boot: no initramfs", "ktest: 1 passed, 0 failed"],
+                 ["bootinfo"]),
+        BootTest("no-long-mode", ["-machine", "pc", "-cpu", "qemu32",
+                                  "-kernel", KERNEL],
+                 ["Sprout: this CPU has no 64-bit long mode"], halts=True,
+                 timeout=30),
+    ]
+
+
+# --- Other tests ----------------------------------------------------------------
+
+def run_unit_tests(words):
+    results = []
+    unit_dir = os.path.join(BUILD, "unit")
+    for binary in sorted(os.listdir(unit_dir)) if os.path.isdir(unit_dir) else []:
+        path = os.path.join(unit_dir, binary)
+        if not selected("unit/" + binary, words) and not any(
+                w in binary for w in words):
+            continue
+        proc = subprocess.run([path], capture_output=True, text=True, timeout=120)
+        out = proc.stdout + proc.stderr
+        log = os.path.join(LOGS, binary + ".log")
+        with open(log, "w") as f:
+            f.write(out)
+        cases = re.findall(r"^test (\S+): (OK|FAILED)$", proc.stdout, re.M)
+        for name, verdict in cases:
+            results.append(Result("unit/" + name, verdict == "OK",
+                                  "" if verdict == "OK" else "see the log", log))
+        if proc.returncode != 0 and all(v == "OK" for _, v in cases):
+            results.append(Result("unit/" + binary, False,
+                                  "exited with %d (a sanitizer report?)" % proc.returncode,
+                                  log))
+    return results
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_gdb_test():
+    """make gdb's own script must stop at kmain, in 64-bit code."""
+    name = "gdb-breaks-at-kmain"
+    if not shutil.which("gdb"):
+        return [Result(name, True, "gdb is not installed", skipped=True)]
+    log = os.path.join(LOGS, name + ".log")
+    commands = os.path.join(LOGS, name + ".gdb")
+    with open(commands, "w") as f:
+        f.write("bt\ninfo registers rip cs\n")
+    env = dict(os.environ, GDBPORT=str(free_port()), GDB_BATCH=commands)
+    start = time.monotonic()
+    try:
+        proc = subprocess.run(["tools/gdb.sh", KERNEL, INITRAMFS, "",
+                               "-machine", "pc", "-m", "128M", "-nic", "none"],
+                              cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=60)
+        out = proc.stdout + proc.stderr
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"").decode(errors="replace") + "\n(timed out)"
+    with open(log, "w") as f:
+        f.write(out)
+    missing = first_missing(out, [re.compile(r"Breakpoint 1, kmain \(magic="),
+                                  re.compile(r"#0\s+kmain"),
+                                  re.compile(r"rip\s+0xffffffff8")])
+    detail = "" if missing is None else "gdb never showed %s" % describe(missing)
+    return [Result(name, missing is None, detail, log, time.monotonic() - start)]
+
+
+def selected(name, words):
+    return not words or any(w in name for w in words)
+
+
+# --- Reporting --------------------------------------------------------------
+
+def report(result):
+    if result.skipped:
+        print("SKIP %s: %s" % (result.name, result.detail), flush=True)
+        return
+    timing = " (%.1f s)" % result.seconds if result.seconds else ""
+    if result.ok:
+        print("PASS %s%s" % (result.name, timing), flush=True)
+        return
+    print("FAIL %s%s: %s" % (result.name, timing, result.detail), flush=True)
+    if result.log:
+        lines = read(result.log).splitlines()[-LOG_TAIL_LINES:]
+        print("     last lines of %s:" % os.path.relpath(result.log, ROOT))
+        for line in lines:
+            print("     | " + line)
+
+
+def main():
+    words = sys.argv[1:]
+    os.makedirs(LOGS, exist_ok=True)
+    results = []
+
+    def take(batch):
+        for r in batch:
+            report(r)
+            results.append(r)
+
+    take(run_unit_tests(words))
+
+    tests = [t for t in boot_tests() if selected(t.name, words)]
+    # Two QEMUs at a time: that is what two cores give.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(t.run) for t in tests]
+        if selected("gdb-breaks-at-kmain", words):
+            futures.append(pool.submit(run_gdb_test))
+        for future in concurrent.futures.as_completed(futures):
+            take(future.result())
+
+    passed = sum(1 for r in results if r.ok and not r.skipped)
+    failed = sum(1 for r in results if not r.ok)
+    skipped = sum(1 for r in results if r.skipped)
+    if not results:
+        print("no test matches %s" % " ".join(words))
+        failed = 1
+    print("%d passed, %d failed%s" % (passed, failed,
+                                       ", %d skipped" % skipped if skipped else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
