@@ -211,8 +211,15 @@ usb: $(ISO)
 
 # --- Tests ----------------------------------------------------------------
 
-test-now: $(KERNEL) $(INITRAMFS) $(SELFTEST_ISO) $(UNIT_BINS)
+test-now: $(KERNEL) $(INITRAMFS) $(SELFTEST_ISO) $(UNIT_BINS) clang-kernel
 	@$(PYTHON) tests/run.py $(TESTS)
+
+# The same kernel built by clang, when clang is installed, so that both
+# compilers keep working; tests/run.py skips its boot test otherwise.
+.PHONY: clang-kernel
+clang-kernel:
+	$(if $(shell command -v clang 2>/dev/null),\
+		@$(MAKE) --no-print-directory BUILD=$(BUILD)/clang CC=clang kernel)
 
 # --- Housekeeping ---------------------------------------------------------
 

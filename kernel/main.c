@@ -25,8 +25,12 @@
 #error "the Makefile passes -DSPROUT_VERSION"
 #endif
 
+#define STRINGIFY_VALUE(x) #x
+#define STRINGIFY(x) STRINGIFY_VALUE(x)
 #ifdef __clang__
-#define COMPILER_NAME "clang " __clang_version__
+#define COMPILER_NAME                                            \
+	"clang " STRINGIFY(__clang_major__) "." STRINGIFY(       \
+		__clang_minor__) "." STRINGIFY(__clang_patchlevel__)
 #else
 #define COMPILER_NAME "gcc " __VERSION__
 #endif

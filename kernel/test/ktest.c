@@ -21,6 +21,7 @@ static const struct ktest tests[] = {
 	{ "acpi", "boot", ktest_acpi },
 	{ "fault", NULL, ktest_fault },
 	{ "stack-overflow", NULL, ktest_stack_overflow },
+	{ "reset", NULL, ktest_reset },
 };
 
 bool

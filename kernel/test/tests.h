@@ -16,5 +16,9 @@ bool ktest_timer(const struct boot_info *bi);
 bool ktest_acpi(const struct boot_info *bi);
 bool ktest_fault(const struct boot_info *bi);
 bool ktest_stack_overflow(const struct boot_info *bi);
+bool ktest_reset(const struct boot_info *bi);
+
+/* The function the fault test crashes in (external: see boot_tests.c). */
+uint64_t ktest_fault_trigger(void);
 
 #endif /* KERNEL_TEST_TESTS_H */
