@@ -12,11 +12,11 @@
 
 #include "kernel/lib/types.h"
 
-#define BOOT_MMAP_MAX 128
+#define BOOT_MMAP_MAX	 128
 #define BOOT_MODULES_MAX 16
 #define BOOT_CMDLINE_MAX 1024
-#define BOOT_STRING_MAX 64
-#define BOOT_RSDP_MAX 36 /* an ACPI 2.0 RSDP; version 1 uses the first 20 */
+#define BOOT_STRING_MAX	 64
+#define BOOT_RSDP_MAX	 36 /* an ACPI 2.0 RSDP; version 1 uses the first 20 */
 
 enum boot_protocol {
 	BOOT_MULTIBOOT1 = 1,
@@ -39,8 +39,8 @@ struct boot_mmap_entry {
 };
 
 struct boot_module {
-	paddr_t start; /* first byte */
-	paddr_t end;   /* one past the last byte */
+	paddr_t start;		      /* first byte */
+	paddr_t end;		      /* one past the last byte */
 	char string[BOOT_STRING_MAX]; /* the loader's words for it */
 };
 
@@ -62,7 +62,7 @@ struct boot_framebuffer {
 
 struct boot_info {
 	enum boot_protocol protocol;
-	char loader[BOOT_STRING_MAX]; /* "GRUB 2.06", "qemu", or "" */
+	char loader[BOOT_STRING_MAX];	/* "GRUB 2.06", "qemu", or "" */
 	char cmdline[BOOT_CMDLINE_MAX]; /* without the kernel's own path */
 
 	struct boot_mmap_entry mmap[BOOT_MMAP_MAX];
@@ -75,10 +75,10 @@ struct boot_info {
 	bool vga_text; /* VGA text mode at 0xb8000 can be used */
 
 	uint8_t rsdp[BOOT_RSDP_MAX]; /* a copy of the ACPI RSDP, if given */
-	size_t rsdp_len;             /* 0 when the loader gave none */
+	size_t rsdp_len;	     /* 0 when the loader gave none */
 
 	paddr_t info_start, info_end; /* the loader's structure: keep it */
-	size_t dropped; /* entries lost because a table above was full */
+	size_t dropped;	   /* entries lost because a table above was full */
 	const char *error; /* why parsing failed, when it did */
 };
 

@@ -6,15 +6,15 @@
  * This file uses no other kernel code, so the host unit tests
  * (tests/unit/test_multiboot.c) compile it as it is.
  */
-#include "boot/multiboot_parse.h"
 #include "boot/multiboot.h"
+#include "boot/multiboot_parse.h"
 #include "kernel/lib/errno.h"
 
 #define MB2_INFO_MAX_SIZE (1u << 20) /* far more than any loader writes */
-#define MB2_TAG_ALIGN 8
-#define VGA_TEXT_PHYS 0xb8000
-#define KIB 1024ull
-#define ONE_MIB 0x100000ull
+#define MB2_TAG_ALIGN	  8
+#define VGA_TEXT_PHYS	  0xb8000
+#define KIB		  1024ull
+#define ONE_MIB		  0x100000ull
 
 static const void *
 phys(uintptr_t phys_offset, paddr_t pa)
@@ -50,14 +50,14 @@ add_mmap_entry(struct boot_info *bi, uint64_t base, uint64_t length,
 		bi->dropped++;
 		return;
 	}
-	bi->mmap[bi->mmap_count++] = (struct boot_mmap_entry){
-		.base = base, .length = length, .type = type
-	};
+	bi->mmap[bi->mmap_count++] = (struct boot_mmap_entry){ .base = base,
+							       .length = length,
+							       .type = type };
 }
 
 static int
-add_module(struct boot_info *bi, paddr_t start, paddr_t end,
-	   const char *string, size_t max)
+add_module(struct boot_info *bi, paddr_t start, paddr_t end, const char *string,
+	   size_t max)
 {
 	if (end < start)
 		return fail(bi, "a boot module ends before it starts");
@@ -146,11 +146,14 @@ mb1_parse(paddr_t info_pa, uintptr_t off, struct boot_info *bi)
 	if (flags & MB1_INFO_MMAP) {
 		/* Each entry's size field counts the bytes after itself. */
 		uint32_t pos = 0;
-		while (pos + sizeof(struct mb1_mmap_entry) <= info->mmap_length) {
+		while (pos + sizeof(struct mb1_mmap_entry) <=
+		       info->mmap_length) {
 			const struct mb1_mmap_entry *e =
 				phys(off, info->mmap_addr + pos);
 			if (e->size < sizeof(*e) - sizeof(e->size))
-				return fail(bi, "a Multiboot1 memory-map entry is too short");
+				return fail(
+					bi,
+					"a Multiboot1 memory-map entry is too short");
 			add_mmap_entry(bi, e->base, e->length, e->type);
 			pos += e->size + sizeof(e->size);
 		}
@@ -207,7 +210,9 @@ mb2_parse_framebuffer(const struct mb2_tag_framebuffer *tag,
 	bi->fb.bpp = tag->bpp;
 	if (tag->type == MB_FB_TYPE_RGB) {
 		if (tag->head.size < rgb_size)
-			return fail(bi, "the Multiboot2 framebuffer tag has no colour layout");
+			return fail(
+				bi,
+				"the Multiboot2 framebuffer tag has no colour layout");
 		bi->fb.red_pos = tag->color_info[0];
 		bi->fb.red_size = tag->color_info[1];
 		bi->fb.green_pos = tag->color_info[2];
@@ -215,8 +220,8 @@ mb2_parse_framebuffer(const struct mb2_tag_framebuffer *tag,
 		bi->fb.blue_pos = tag->color_info[4];
 		bi->fb.blue_size = tag->color_info[5];
 	}
-	bi->vga_text = tag->type == MB_FB_TYPE_EGA_TEXT &&
-		       tag->addr == VGA_TEXT_PHYS;
+	bi->vga_text =
+		tag->type == MB_FB_TYPE_EGA_TEXT && tag->addr == VGA_TEXT_PHYS;
 	return 0;
 }
 
@@ -244,10 +249,13 @@ mb2_parse(paddr_t info_pa, uintptr_t off, struct boot_info *bi)
 
 	bi->protocol = BOOT_MULTIBOOT2;
 	if (info_pa % MB2_TAG_ALIGN)
-		return fail(bi, "the Multiboot2 information is not 8-byte aligned");
+		return fail(bi,
+			    "the Multiboot2 information is not 8-byte aligned");
 	if (head->total_size < sizeof(*head) + sizeof(struct mb2_tag) ||
 	    head->total_size > MB2_INFO_MAX_SIZE)
-		return fail(bi, "the Multiboot2 information has an impossible size");
+		return fail(
+			bi,
+			"the Multiboot2 information has an impossible size");
 	bi->info_start = info_pa;
 	bi->info_end = info_pa + head->total_size;
 
@@ -255,34 +263,43 @@ mb2_parse(paddr_t info_pa, uintptr_t off, struct boot_info *bi)
 		const struct mb2_tag *tag = (const void *)(base + pos);
 
 		if (pos + sizeof(*tag) > head->total_size)
-			return fail(bi, "the Multiboot2 tag list has no end tag");
-		if (tag->size < sizeof(*tag) || tag->size > head->total_size - pos)
-			return fail(bi, "a Multiboot2 tag's size runs past the information");
+			return fail(bi,
+				    "the Multiboot2 tag list has no end tag");
+		if (tag->size < sizeof(*tag) ||
+		    tag->size > head->total_size - pos)
+			return fail(
+				bi,
+				"a Multiboot2 tag's size runs past the information");
 
 		size_t payload = tag->size - sizeof(*tag);
 		switch (tag->type) {
 		case MB2_TAG_END:
 			goto done;
 		case MB2_TAG_CMDLINE:
-			copy_string(bi->cmdline, sizeof(bi->cmdline),
-				    ((const struct mb2_tag_string *)tag)->string,
-				    payload);
+			copy_string(
+				bi->cmdline, sizeof(bi->cmdline),
+				((const struct mb2_tag_string *)tag)->string,
+				payload);
 			break;
 		case MB2_TAG_LOADER_NAME:
-			copy_string(bi->loader, sizeof(bi->loader),
-				    ((const struct mb2_tag_string *)tag)->string,
-				    payload);
+			copy_string(
+				bi->loader, sizeof(bi->loader),
+				((const struct mb2_tag_string *)tag)->string,
+				payload);
 			break;
 		case MB2_TAG_MODULE: {
 			const struct mb2_tag_module *m = (const void *)tag;
 			if (tag->size < sizeof(*m))
-				return fail(bi, "a Multiboot2 module tag is too short");
+				return fail(
+					bi,
+					"a Multiboot2 module tag is too short");
 			err = add_module(bi, m->start, m->end, m->string,
 					 tag->size - sizeof(*m));
 			break;
 		}
 		case MB2_TAG_BASIC_MEMINFO: {
-			const struct mb2_tag_basic_meminfo *m = (const void *)tag;
+			const struct mb2_tag_basic_meminfo *m =
+				(const void *)tag;
 			if (tag->size >= sizeof(*m)) {
 				lower_kib = m->mem_lower;
 				upper_kib = m->mem_upper;
@@ -330,7 +347,9 @@ multiboot_parse(uint32_t magic, paddr_t info_pa, uintptr_t phys_offset,
 	case MB2_BOOT_MAGIC:
 		return mb2_parse(info_pa, phys_offset, bi);
 	default:
-		return fail(bi, "not started by a Multiboot loader (wrong magic number in EAX)");
+		return fail(
+			bi,
+			"not started by a Multiboot loader (wrong magic number in EAX)");
 	}
 }
 

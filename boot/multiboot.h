@@ -16,43 +16,44 @@
 #define MB1_HEADER_MAGIC 0x1badb002
 #define MB2_HEADER_MAGIC 0xe85250d6
 /* Boot magics: what the loader leaves in EAX. */
-#define MB1_BOOT_MAGIC 0x2badb002
-#define MB2_BOOT_MAGIC 0x36d76289
+#define MB1_BOOT_MAGIC	 0x2badb002
+#define MB2_BOOT_MAGIC	 0x36d76289
 
 /* Multiboot1 header flags. */
-#define MB1_HEADER_PAGE_ALIGN (1 << 0)     /* modules on page boundaries */
-#define MB1_HEADER_MEMORY_INFO (1 << 1)    /* we want the memory map */
-#define MB1_HEADER_ADDRESS_FIELDS (1 << 16) /* load by the a.out-kludge fields */
+#define MB1_HEADER_PAGE_ALIGN  (1 << 0) /* modules on page boundaries */
+#define MB1_HEADER_MEMORY_INFO (1 << 1) /* we want the memory map */
+#define MB1_HEADER_ADDRESS_FIELDS \
+	(1 << 16) /* load by the a.out-kludge fields */
 
 /* Multiboot2 header tags. */
-#define MB2_ARCH_I386 0 /* 32-bit protected-mode entry */
-#define MB2_HEADER_TAG_END 0
+#define MB2_ARCH_I386		    0 /* 32-bit protected-mode entry */
+#define MB2_HEADER_TAG_END	    0
 #define MB2_HEADER_TAG_INFO_REQUEST 1
-#define MB2_HEADER_TAG_FRAMEBUFFER 5
-#define MB2_HEADER_TAG_OPTIONAL 1 /* tag flag: boot even if unsupported */
+#define MB2_HEADER_TAG_FRAMEBUFFER  5
+#define MB2_HEADER_TAG_OPTIONAL	    1 /* tag flag: boot even if unsupported */
 
 /* Multiboot1 info flags: which fields of struct mb1_info are valid. */
-#define MB1_INFO_MEMORY (1 << 0)
-#define MB1_INFO_CMDLINE (1 << 2)
-#define MB1_INFO_MODULES (1 << 3)
-#define MB1_INFO_MMAP (1 << 6)
+#define MB1_INFO_MEMORY	     (1 << 0)
+#define MB1_INFO_CMDLINE     (1 << 2)
+#define MB1_INFO_MODULES     (1 << 3)
+#define MB1_INFO_MMAP	     (1 << 6)
 #define MB1_INFO_LOADER_NAME (1 << 9)
 #define MB1_INFO_FRAMEBUFFER (1 << 12)
 
 /* Multiboot2 info tag types. */
-#define MB2_TAG_END 0
-#define MB2_TAG_CMDLINE 1
-#define MB2_TAG_LOADER_NAME 2
-#define MB2_TAG_MODULE 3
+#define MB2_TAG_END	      0
+#define MB2_TAG_CMDLINE	      1
+#define MB2_TAG_LOADER_NAME   2
+#define MB2_TAG_MODULE	      3
 #define MB2_TAG_BASIC_MEMINFO 4
-#define MB2_TAG_MMAP 6
-#define MB2_TAG_FRAMEBUFFER 8
-#define MB2_TAG_ACPI_OLD 14 /* a copy of the ACPI 1.0 RSDP */
-#define MB2_TAG_ACPI_NEW 15 /* a copy of the ACPI 2.0+ RSDP */
+#define MB2_TAG_MMAP	      6
+#define MB2_TAG_FRAMEBUFFER   8
+#define MB2_TAG_ACPI_OLD      14 /* a copy of the ACPI 1.0 RSDP */
+#define MB2_TAG_ACPI_NEW      15 /* a copy of the ACPI 2.0+ RSDP */
 
 /* Framebuffer types, the same numbers in both versions. */
-#define MB_FB_TYPE_INDEXED 0
-#define MB_FB_TYPE_RGB 1
+#define MB_FB_TYPE_INDEXED  0
+#define MB_FB_TYPE_RGB	    1
 #define MB_FB_TYPE_EGA_TEXT 2
 
 #ifndef __ASSEMBLER__
@@ -125,9 +126,9 @@ struct mb2_tag_basic_meminfo {
 
 struct mb2_tag_mmap {
 	struct mb2_tag head;
-	uint32_t entry_size;    /* at least sizeof(struct mb2_mmap_entry) */
+	uint32_t entry_size;	/* at least sizeof(struct mb2_mmap_entry) */
 	uint32_t entry_version; /* 0 */
-	/* entries follow, entry_size bytes apart */
+				/* entries follow, entry_size bytes apart */
 } __packed;
 
 struct mb2_mmap_entry {

@@ -9,7 +9,7 @@
 #include "kernel/lib/string.h"
 
 #define CMDLINE_WORDS_MAX 64
-#define LOGLEVEL_MAX 7
+#define LOGLEVEL_MAX	  7
 
 /* Parse a decimal number in [min, max]; false if it is not one. */
 static bool
@@ -141,10 +141,10 @@ static const struct {
 	const char *key;
 	const char *(*set)(struct boot_options *o, const char *value);
 } handlers[] = {
-	{ "init", set_init },         { "console", set_console },
+	{ "init", set_init },	      { "console", set_console },
 	{ "quantum", set_quantum },   { "sched", set_sched },
 	{ "loglevel", set_loglevel }, { "trace", set_trace },
-	{ "panic", set_panic },       { "test", set_test },
+	{ "panic", set_panic },	      { "test", set_test },
 };
 
 /* Cut @s (modified in place) into words; returns how many. Double quotes

@@ -20,9 +20,9 @@
 #include "boot/bootinfo.h"
 #include "kernel/lib/types.h"
 
-#define CMDLINE_INIT_ARGS_MAX 16
-#define CMDLINE_DEFAULT_INIT "/sbin/init"
-#define CMDLINE_DEFAULT_SCHED "rr"
+#define CMDLINE_INIT_ARGS_MAX  16
+#define CMDLINE_DEFAULT_INIT   "/sbin/init"
+#define CMDLINE_DEFAULT_SCHED  "rr"
 #define CMDLINE_QUANTUM_MAX_MS 1000
 
 struct boot_options {

@@ -26,10 +26,10 @@
 #endif
 
 #define STRINGIFY_VALUE(x) #x
-#define STRINGIFY(x) STRINGIFY_VALUE(x)
+#define STRINGIFY(x)	   STRINGIFY_VALUE(x)
 #ifdef __clang__
-#define COMPILER_NAME                                            \
-	"clang " STRINGIFY(__clang_major__) "." STRINGIFY(       \
+#define COMPILER_NAME                                      \
+	"clang " STRINGIFY(__clang_major__) "." STRINGIFY( \
 		__clang_minor__) "." STRINGIFY(__clang_patchlevel__)
 #else
 #define COMPILER_NAME "gcc " __VERSION__
@@ -49,7 +49,8 @@ boot_fail(uint32_t magic, const char *why)
 	pr_emerg("Sprout %s: cannot start: %s\n", SPROUT_VERSION, why);
 	pr_emerg("EAX was %#x; Multiboot1 loaders pass %#x, Multiboot2 %#x.\n",
 		 magic, 0x2badb002, 0x36d76289);
-	pr_emerg("Boot Sprout with GRUB (multiboot2) or qemu -kernel. Halted.\n");
+	pr_emerg(
+		"Boot Sprout with GRUB (multiboot2) or qemu -kernel. Halted.\n");
 	cpu_halt_forever();
 }
 
@@ -85,7 +86,7 @@ static void
 boot_info_print(const struct boot_info *bi)
 {
 	static const char *const fb_names[] = { "none", "RGB", "VGA text",
-						 "indexed" };
+						"indexed" };
 
 	pr_info("boot: %s via Multiboot%d, command line '%s'\n",
 		bi->loader[0] ? bi->loader : "unknown loader",
@@ -93,7 +94,8 @@ boot_info_print(const struct boot_info *bi)
 	pr_info("memory map:\n");
 	for (size_t i = 0; i < bi->mmap_count; i++) {
 		const struct boot_mmap_entry *e = &bi->mmap[i];
-		pr_info("  0x%012llx-0x%012llx %s\n", (unsigned long long)e->base,
+		pr_info("  0x%012llx-0x%012llx %s\n",
+			(unsigned long long)e->base,
 			(unsigned long long)(e->base + e->length - 1),
 			mem_type_name(e->type));
 	}
@@ -104,14 +106,15 @@ boot_info_print(const struct boot_info *bi)
 		pr_info("module %zu: %#llx-%#llx (%llu bytes) '%s'\n", i,
 			(unsigned long long)bi->modules[i].start,
 			(unsigned long long)bi->modules[i].end,
-			(unsigned long long)(bi->modules[i].end - bi->modules[i].start),
+			(unsigned long long)(bi->modules[i].end -
+					     bi->modules[i].start),
 			bi->modules[i].string);
 	if (bi->module_count == 0)
 		pr_warn("boot: no initramfs: no boot module was given (qemu -initrd, GRUB module2)\n");
 	if (bi->fb.type != BOOT_FB_NONE)
-		pr_info("screen: %s %ux%u, %u bpp, at %#llx\n", fb_names[bi->fb.type],
-			bi->fb.width, bi->fb.height, bi->fb.bpp,
-			(unsigned long long)bi->fb.addr);
+		pr_info("screen: %s %ux%u, %u bpp, at %#llx\n",
+			fb_names[bi->fb.type], bi->fb.width, bi->fb.height,
+			bi->fb.bpp, (unsigned long long)bi->fb.addr);
 	if (bi->dropped)
 		pr_warn("boot: %zu memory-map or module entries did not fit and were dropped\n",
 			bi->dropped);
@@ -135,25 +138,28 @@ boot_options_apply(const struct boot_options *o)
 void
 kmain(uint32_t magic, paddr_t info_pa)
 {
-	clock_start();            /* time zero for the log timestamps */
-	console_init_early();     /* the serial port, for the earliest news */
+	/* One step per line, its comment in one column. */
+	/* clang-format off */
+	clock_start();                          /* time zero for timestamps */
+	console_init_early();                   /* serial: the earliest news */
 	if (multiboot_parse(magic, info_pa, DIRECT_MAP_BASE, &boot_info))
 		boot_fail(magic, boot_info.error);
-	console_init(&boot_info); /* the VGA text screen, where there is one */
+	console_init(&boot_info);               /* VGA text, where there is one */
 
 	pr_info("Sprout %s (x86-64), compiled by %s\n", SPROUT_VERSION,
 		COMPILER_NAME);
 	cmdline_parse(boot_info.cmdline, &boot_options, cmdline_report);
-	boot_options_apply(&boot_options); /* loglevel, console, panic */
-	tsc_calibrate();           /* the clock behind every timestamp */
+	boot_options_apply(&boot_options);      /* loglevel, console, panic */
+	tsc_calibrate();                        /* the clock for timestamps */
 
-	gdt_init();                /* segments and the TSS with IST stacks */
-	trap_init();               /* the IDT: exceptions and IRQs */
-	boot_info_print(&boot_info); /* memory map, modules, screen */
-	pic_init();                /* IRQs 0-15 to vectors 32-47, all masked */
-	pit_init();                /* the timer tick, HZ per second */
-	acpi_init(&boot_info);     /* tables for power off and reset */
+	gdt_init();                             /* segments, TSS, IST stacks */
+	trap_init();                            /* the IDT: exceptions, IRQs */
+	boot_info_print(&boot_info);            /* memory map, modules, screen */
+	pic_init();                             /* IRQs to vectors 32-47 */
+	pit_init();                             /* the timer tick, HZ a second */
+	acpi_init(&boot_info);                  /* tables for power off, reset */
 	interrupts_enable();
+	/* clang-format on */
 
 	if (boot_options.tests)
 		ktest_run(boot_options.tests, &boot_info); /* powers off */

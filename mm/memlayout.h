@@ -29,12 +29,12 @@
 #ifndef MM_MEMLAYOUT_H
 #define MM_MEMLAYOUT_H
 
-#define KERNEL_VMA 0xffffffff80000000      /* virtual base of the kernel image */
-#define KERNEL_PHYS_LOAD 0x100000          /* the image loads at 1 MiB physical */
-#define DIRECT_MAP_BASE 0xffff800000000000 /* phys 0 in the direct map */
-#define EARLY_DIRECT_MAP_SIZE 0x100000000  /* 4 GiB mapped by boot/entry.S */
+#define KERNEL_VMA	      0xffffffff80000000 /* virtual base of the kernel image */
+#define KERNEL_PHYS_LOAD      0x100000 /* the image loads at 1 MiB physical */
+#define DIRECT_MAP_BASE	      0xffff800000000000 /* phys 0 in the direct map */
+#define EARLY_DIRECT_MAP_SIZE 0x100000000 /* 4 GiB mapped by boot/entry.S */
 
-#define PAGE_SIZE 4096
+#define PAGE_SIZE	4096
 #define LARGE_PAGE_SIZE 0x200000 /* 2 MiB: one page-directory entry */
 
 #ifndef __ASSEMBLER__

@@ -295,6 +295,30 @@ def run_gdb_test():
     return [Result(name, missing is None, detail, log, time.monotonic() - start)]
 
 
+CLANG_FORMAT_VERSION = "14."  # the version .clang-format was written for
+
+
+def run_format_check():
+    """The C sources are formatted as .clang-format says (make format-check)."""
+    name = "format-check"
+    tool = shutil.which("clang-format")
+    if not tool:
+        return [Result(name, True, "clang-format is not installed", skipped=True)]
+    version = subprocess.run([tool, "--version"], capture_output=True,
+                             text=True).stdout
+    if "version " + CLANG_FORMAT_VERSION not in version:
+        # Other versions format a few constructs differently.
+        return [Result(name, True, "needs clang-format %sx, found %s"
+                       % (CLANG_FORMAT_VERSION, version.strip()), skipped=True)]
+    proc = subprocess.run(["make", "--no-print-directory", "format-check"],
+                          cwd=ROOT, capture_output=True, text=True)
+    log = os.path.join(LOGS, name + ".log")
+    with open(log, "w") as f:
+        f.write(proc.stdout + proc.stderr)
+    return [Result(name, proc.returncode == 0,
+                   "" if proc.returncode == 0 else "run 'make format'", log)]
+
+
 def selected(name, words):
     return not words or any(w in name for w in words)
 
@@ -328,6 +352,8 @@ def main():
             results.append(r)
 
     take(run_unit_tests(words))
+    if selected("format-check", words):
+        take(run_format_check())
 
     tests = [t for t in boot_tests() if selected(t.name, words)]
     # Two QEMUs at a time: that is what two cores give.

@@ -17,20 +17,25 @@
 #include "kernel/cpu/trap.h"
 #include "kernel/lib/string.h"
 
-#define DESC_PRESENT (1ull << 47)
-#define DESC_DPL3 (3ull << 45)
-#define DESC_CODE_DATA (1ull << 44) /* S: a code or data segment */
-#define DESC_EXECUTABLE (1ull << 43)
-#define DESC_RW (1ull << 41) /* readable code / writable data */
-#define DESC_LONG (1ull << 53)   /* L: 64-bit code */
-#define DESC_32BIT (1ull << 54)  /* D/B: 32-bit segment */
-#define DESC_GRAN_4K (1ull << 55)
-#define DESC_LIMIT_MAX 0x000f00000000ffffull
+#define DESC_PRESENT		(1ull << 47)
+#define DESC_DPL3		(3ull << 45)
+#define DESC_CODE_DATA		(1ull << 44) /* S: a code or data segment */
+#define DESC_EXECUTABLE		(1ull << 43)
+#define DESC_RW			(1ull << 41) /* readable code / writable data */
+#define DESC_LONG		(1ull << 53) /* L: 64-bit code */
+#define DESC_32BIT		(1ull << 54) /* D/B: 32-bit segment */
+#define DESC_GRAN_4K		(1ull << 55)
+#define DESC_LIMIT_MAX		0x000f00000000ffffull
 #define DESC_TYPE_TSS_AVAILABLE (0x9ull << 40)
 
-#define KERNEL_CODE (DESC_PRESENT | DESC_CODE_DATA | DESC_EXECUTABLE | DESC_RW | DESC_LONG)
-#define KERNEL_DATA (DESC_PRESENT | DESC_CODE_DATA | DESC_RW | DESC_GRAN_4K | DESC_32BIT | DESC_LIMIT_MAX)
-#define USER32_CODE ((KERNEL_CODE & ~DESC_LONG) | DESC_DPL3 | DESC_32BIT | DESC_GRAN_4K | DESC_LIMIT_MAX)
+#define KERNEL_CODE \
+	(DESC_PRESENT | DESC_CODE_DATA | DESC_EXECUTABLE | DESC_RW | DESC_LONG)
+#define KERNEL_DATA                                                            \
+	(DESC_PRESENT | DESC_CODE_DATA | DESC_RW | DESC_GRAN_4K | DESC_32BIT | \
+	 DESC_LIMIT_MAX)
+#define USER32_CODE                                                           \
+	((KERNEL_CODE & ~DESC_LONG) | DESC_DPL3 | DESC_32BIT | DESC_GRAN_4K | \
+	 DESC_LIMIT_MAX)
 #define USER_DATA (KERNEL_DATA | DESC_DPL3)
 #define USER_CODE (KERNEL_CODE | DESC_DPL3)
 
@@ -69,9 +74,11 @@ gdt_init(void)
 	gdt[USER_CS / 8] = USER_CODE;
 
 	memset(&tss, 0, sizeof(tss));
-	tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)&ist_stacks[0][IST_STACK_SIZE];
+	tss.ist[IST_DOUBLE_FAULT - 1] =
+		(uint64_t)&ist_stacks[0][IST_STACK_SIZE];
 	tss.ist[IST_NMI - 1] = (uint64_t)&ist_stacks[1][IST_STACK_SIZE];
-	tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)&ist_stacks[2][IST_STACK_SIZE];
+	tss.ist[IST_MACHINE_CHECK - 1] =
+		(uint64_t)&ist_stacks[2][IST_STACK_SIZE];
 	tss.iomap_base = sizeof(tss);
 	gdt_set_tss();
 

@@ -18,11 +18,11 @@
 #ifndef KERNEL_CPU_SEGMENTS_H
 #define KERNEL_CPU_SEGMENTS_H
 
-#define KERNEL_CS 0x08
-#define KERNEL_DS 0x10
-#define USER32_CS (0x18 | 3)
-#define USER_DS (0x20 | 3)
-#define USER_CS (0x28 | 3)
+#define KERNEL_CS    0x08
+#define KERNEL_DS    0x10
+#define USER32_CS    (0x18 | 3)
+#define USER_DS	     (0x20 | 3)
+#define USER_CS	     (0x28 | 3)
 #define TSS_SELECTOR 0x30
 
 #define GDT_ENTRIES 8

@@ -19,19 +19,20 @@
 _Static_assert(offsetof(struct trap_frame, r15) == 0, "trap frame");
 _Static_assert(offsetof(struct trap_frame, rax) == 112, "trap frame");
 _Static_assert(offsetof(struct trap_frame, vector) == TF_VECTOR, "trap frame");
-_Static_assert(offsetof(struct trap_frame, error_code) == TF_ERROR_CODE, "trap frame");
+_Static_assert(offsetof(struct trap_frame, error_code) == TF_ERROR_CODE,
+	       "trap frame");
 _Static_assert(offsetof(struct trap_frame, rip) == TF_RIP, "trap frame");
 _Static_assert(offsetof(struct trap_frame, cs) == TF_CS, "trap frame");
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame");
 
 #define GATE_INTERRUPT 0xe /* type: 64-bit interrupt gate */
-#define GATE_PRESENT 0x80
+#define GATE_PRESENT   0x80
 
 struct idt_gate {
 	uint16_t offset_low;
 	uint16_t selector;
-	uint8_t ist;        /* bits 0-2: IST slot, 0 = stay on this stack */
-	uint8_t type_attr;  /* present, DPL, gate type */
+	uint8_t ist;	   /* bits 0-2: IST slot, 0 = stay on this stack */
+	uint8_t type_attr; /* present, DPL, gate type */
 	uint16_t offset_mid;
 	uint32_t offset_high;
 	uint32_t reserved;
@@ -173,7 +174,8 @@ trap_dispatch(struct trap_frame *tf)
 	}
 	/* No one claimed it: in the kernel, that is a kernel bug. (User-mode
 	 * exceptions will become signals once user mode exists.) */
-	panic_trap(tf, "%s", trap_name((unsigned)tf->vector)
-				     ? trap_name((unsigned)tf->vector)
-				     : "unknown exception");
+	panic_trap(tf, "%s",
+		   trap_name((unsigned)tf->vector)
+			   ? trap_name((unsigned)tf->vector)
+			   : "unknown exception");
 }

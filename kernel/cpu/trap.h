@@ -25,30 +25,30 @@
 #define KERNEL_CPU_TRAP_H
 
 /* Vectors */
-#define VECTOR_DIVIDE_ERROR 0
-#define VECTOR_DEBUG 1
-#define VECTOR_NMI 2
-#define VECTOR_BREAKPOINT 3
-#define VECTOR_DOUBLE_FAULT 8
+#define VECTOR_DIVIDE_ERROR	  0
+#define VECTOR_DEBUG		  1
+#define VECTOR_NMI		  2
+#define VECTOR_BREAKPOINT	  3
+#define VECTOR_DOUBLE_FAULT	  8
 #define VECTOR_GENERAL_PROTECTION 13
-#define VECTOR_PAGE_FAULT 14
-#define VECTOR_MACHINE_CHECK 18
-#define VECTOR_EXCEPTIONS 32 /* 0..31 are reserved for the CPU */
-#define VECTOR_IRQ_BASE 32   /* the 8259 PICs are remapped here */
-#define IRQ_COUNT 16
-#define VECTOR_COUNT 256
+#define VECTOR_PAGE_FAULT	  14
+#define VECTOR_MACHINE_CHECK	  18
+#define VECTOR_EXCEPTIONS	  32 /* 0..31 are reserved for the CPU */
+#define VECTOR_IRQ_BASE		  32 /* the 8259 PICs are remapped here */
+#define IRQ_COUNT		  16
+#define VECTOR_COUNT		  256
 
 /* Interrupt stack table slots (kernel/cpu/gdt.c sets up the stacks). */
-#define IST_DOUBLE_FAULT 1
-#define IST_NMI 2
+#define IST_DOUBLE_FAULT  1
+#define IST_NMI		  2
 #define IST_MACHINE_CHECK 3
 
 /* Offsets of trap_frame fields used by assembly. */
-#define TF_VECTOR 120
+#define TF_VECTOR     120
 #define TF_ERROR_CODE 128
-#define TF_RIP 136
-#define TF_CS 144
-#define TF_SIZE 176
+#define TF_RIP	      136
+#define TF_CS	      144
+#define TF_SIZE	      176
 
 #ifndef __ASSEMBLER__
 #include "kernel/lib/types.h"

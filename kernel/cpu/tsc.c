@@ -15,11 +15,11 @@
 #include "kernel/dev/pit.h"
 #include "kernel/lib/printk.h"
 
-#define NSEC_PER_SEC 1000000000ull
-#define CALIBRATION_MS 10
+#define NSEC_PER_SEC	      1000000000ull
+#define CALIBRATION_MS	      10
 #define CALIBRATION_PIT_COUNT (PIT_FREQUENCY_HZ * CALIBRATION_MS / 1000)
-#define CALIBRATION_ROUNDS 3
-#define FALLBACK_TSC_HZ 1000000000ull /* a guess, if there is no PIT */
+#define CALIBRATION_ROUNDS    3
+#define FALLBACK_TSC_HZ	      1000000000ull /* a guess, if there is no PIT */
 
 static uint64_t tsc_at_start;
 static uint64_t tsc_rate;
@@ -56,7 +56,8 @@ tsc_calibrate(void)
 		tsc_rate = best * (1000 / CALIBRATION_MS);
 	}
 	ns_mult = (NSEC_PER_SEC << 32) / tsc_rate;
-	pr_info("tsc: %llu.%03llu MHz\n", (unsigned long long)(tsc_rate / 1000000),
+	pr_info("tsc: %llu.%03llu MHz\n",
+		(unsigned long long)(tsc_rate / 1000000),
 		(unsigned long long)(tsc_rate / 1000 % 1000));
 }
 

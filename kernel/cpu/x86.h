@@ -35,7 +35,8 @@ wrmsr(uint32_t msr, uint64_t value)
 {
 	__asm__ volatile("wrmsr"
 			 :
-			 : "c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
+			 : "c"(msr), "a"((uint32_t)value),
+			   "d"((uint32_t)(value >> 32)));
 }
 
 static inline uint64_t

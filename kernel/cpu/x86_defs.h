@@ -7,39 +7,40 @@
 #define KERNEL_CPU_X86_DEFS_H
 
 /* CR0 */
-#define CR0_PE (1 << 0)  /* protected mode */
-#define CR0_MP (1 << 1)  /* monitor coprocessor (WAIT honours TS) */
-#define CR0_ET (1 << 4)  /* extension type: always 1 on modern CPUs */
-#define CR0_NE (1 << 5)  /* native x87 error reporting */
+#define CR0_PE (1 << 0)	 /* protected mode */
+#define CR0_MP (1 << 1)	 /* monitor coprocessor (WAIT honours TS) */
+#define CR0_ET (1 << 4)	 /* extension type: always 1 on modern CPUs */
+#define CR0_NE (1 << 5)	 /* native x87 error reporting */
 #define CR0_WP (1 << 16) /* ring 0 honours read-only pages */
 #define CR0_NW (1 << 29) /* not write-through (must be 0) */
 #define CR0_CD (1 << 30) /* cache disable (must be 0) */
 #define CR0_PG (1 << 31) /* paging */
 
 /* CR4 */
-#define CR4_PAE (1 << 5)         /* 64-bit page-table entries: required for long mode */
-#define CR4_PGE (1 << 7)         /* global pages survive a CR3 reload */
-#define CR4_OSFXSR (1 << 9)      /* OS supports FXSAVE/SSE */
+#define CR4_PAE	       (1 << 5) /* 64-bit page-table entries: required for long mode */
+#define CR4_PGE	       (1 << 7)	 /* global pages survive a CR3 reload */
+#define CR4_OSFXSR     (1 << 9)	 /* OS supports FXSAVE/SSE */
 #define CR4_OSXMMEXCPT (1 << 10) /* OS handles SIMD exceptions */
-#define CR4_SMEP (1 << 20)       /* no kernel execution of user pages */
-#define CR4_SMAP (1 << 21)       /* no kernel access to user pages outside stac/clac */
+#define CR4_SMEP       (1 << 20) /* no kernel execution of user pages */
+#define CR4_SMAP \
+	(1 << 21) /* no kernel access to user pages outside stac/clac */
 
 /* Model-specific registers */
-#define MSR_EFER 0xc0000080
-#define EFER_SCE (1 << 0)  /* syscall/sysret enable */
-#define EFER_LME (1 << 8)  /* long mode enable */
-#define EFER_LMA (1 << 10) /* long mode active (read-only) */
-#define EFER_NXE (1 << 11) /* no-execute bit in page-table entries */
-#define MSR_FS_BASE 0xc0000100
-#define MSR_GS_BASE 0xc0000101
+#define MSR_EFER	   0xc0000080
+#define EFER_SCE	   (1 << 0)  /* syscall/sysret enable */
+#define EFER_LME	   (1 << 8)  /* long mode enable */
+#define EFER_LMA	   (1 << 10) /* long mode active (read-only) */
+#define EFER_NXE	   (1 << 11) /* no-execute bit in page-table entries */
+#define MSR_FS_BASE	   0xc0000100
+#define MSR_GS_BASE	   0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
 /* CPUID */
-#define CPUID_EXT_MAX 0x80000000      /* leaf: highest extended leaf */
+#define CPUID_EXT_MAX	   0x80000000 /* leaf: highest extended leaf */
 #define CPUID_EXT_FEATURES 0x80000001 /* leaf: extended feature bits */
-#define CPUID_EXT_EDX_NX (1 << 20)    /* no-execute pages */
-#define CPUID_EXT_EDX_LM (1 << 29)    /* long mode (x86-64) */
-#define CPUID_1_EDX_TSC (1 << 4)
+#define CPUID_EXT_EDX_NX   (1 << 20)  /* no-execute pages */
+#define CPUID_EXT_EDX_LM   (1 << 29)  /* long mode (x86-64) */
+#define CPUID_1_EDX_TSC	   (1 << 4)
 
 /* RFLAGS */
 #define RFLAGS_CF (1 << 0)

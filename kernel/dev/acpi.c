@@ -22,11 +22,11 @@
  * first 20 bytes; ACPI 2.0 added the rest, with a second checksum.
  */
 struct acpi_rsdp {
-	char signature[8];    /* "RSD PTR " */
-	uint8_t checksum;     /* makes the first 20 bytes sum to 0 */
+	char signature[8]; /* "RSD PTR " */
+	uint8_t checksum;  /* makes the first 20 bytes sum to 0 */
 	char oem_id[6];
-	uint8_t revision;     /* 0: ACPI 1.0; 2: ACPI 2.0 and later */
-	uint32_t rsdt_addr;   /* physical address of the RSDT */
+	uint8_t revision;   /* 0: ACPI 1.0; 2: ACPI 2.0 and later */
+	uint32_t rsdt_addr; /* physical address of the RSDT */
 	/* ACPI 2.0 and later only: */
 	uint32_t length;      /* of the whole RSDP */
 	uint64_t xsdt_addr;   /* physical address of the XSDT */
@@ -35,20 +35,20 @@ struct acpi_rsdp {
 } __packed;
 _Static_assert(sizeof(struct acpi_rsdp) == 36, "ACPI 2.0 RSDP is 36 bytes");
 
-#define ACPI_RSDP_SIGNATURE "RSD PTR "
-#define ACPI_RSDP_V1_LEN 20 /* the ACPI 1.0 part, covered by .checksum */
-#define ACPI_RSDP_XSDT_REVISION 2 /* first revision with an XSDT */
-#define ACPI_RSDP_ALIGN 16  /* the BIOS puts it on a paragraph boundary */
-#define ACPI_RSDP_MAX_LEN 1024 /* room for growth past today's 36 bytes */
+#define ACPI_RSDP_SIGNATURE	"RSD PTR "
+#define ACPI_RSDP_V1_LEN	20 /* the ACPI 1.0 part, covered by .checksum */
+#define ACPI_RSDP_XSDT_REVISION 2  /* first revision with an XSDT */
+#define ACPI_RSDP_ALIGN		16 /* the BIOS puts it on a paragraph boundary */
+#define ACPI_RSDP_MAX_LEN	1024 /* room for growth past today's 36 bytes */
 _Static_assert(offsetof(struct acpi_rsdp, length) == ACPI_RSDP_V1_LEN,
 	       "ACPI 1.0 RSDP is 20 bytes");
 
 /* Every table after the RSDP starts with this header. */
 struct acpi_sdt_header {
-	char signature[4];   /* "FACP", "DSDT", "APIC", ... */
-	uint32_t length;     /* of the whole table, header included */
+	char signature[4]; /* "FACP", "DSDT", "APIC", ... */
+	uint32_t length;   /* of the whole table, header included */
 	uint8_t revision;
-	uint8_t checksum;    /* makes all @length bytes sum to 0 */
+	uint8_t checksum; /* makes all @length bytes sum to 0 */
 	char oem_id[6];
 	char oem_table_id[8];
 	uint32_t oem_revision;
@@ -57,12 +57,12 @@ struct acpi_sdt_header {
 } __packed;
 _Static_assert(sizeof(struct acpi_sdt_header) == 36, "SDT header is 36 bytes");
 
-#define ACPI_SIG_LEN 4
-#define ACPI_SIG_RSDT "RSDT" /* root table, 32-bit entries */
-#define ACPI_SIG_XSDT "XSDT" /* root table, 64-bit entries */
-#define ACPI_SIG_FADT "FACP" /* the FADT's signature is not "FADT" */
-#define ACPI_SIG_DSDT "DSDT"
-#define ACPI_SIG_SSDT "SSDT"
+#define ACPI_SIG_LEN	     4
+#define ACPI_SIG_RSDT	     "RSDT" /* root table, 32-bit entries */
+#define ACPI_SIG_XSDT	     "XSDT" /* root table, 64-bit entries */
+#define ACPI_SIG_FADT	     "FACP" /* the FADT's signature is not "FADT" */
+#define ACPI_SIG_DSDT	     "DSDT"
+#define ACPI_SIG_SSDT	     "SSDT"
 #define ACPI_RSDT_ENTRY_SIZE 4
 #define ACPI_XSDT_ENTRY_SIZE 8
 
@@ -74,7 +74,7 @@ _Static_assert(sizeof(struct acpi_sdt_header) == 36, "SDT header is 36 bytes");
 
 /* Generic Address Structure: a register in memory, I/O or PCI space. */
 struct acpi_gas {
-	uint8_t space_id;   /* enum acpi_gas_space */
+	uint8_t space_id; /* enum acpi_gas_space */
 	uint8_t bit_width;
 	uint8_t bit_offset;
 	uint8_t access_size;
@@ -91,19 +91,19 @@ _Static_assert(sizeof(struct acpi_gas) == 12, "GAS is 12 bytes");
 struct acpi_fadt {
 	struct acpi_sdt_header header;
 	uint32_t firmware_ctrl;
-	uint32_t dsdt;               /* 32-bit physical address of the DSDT */
+	uint32_t dsdt; /* 32-bit physical address of the DSDT */
 	uint8_t reserved0;
 	uint8_t preferred_pm_profile;
 	uint16_t sci_int;
-	uint32_t smi_cmd;            /* I/O port for SMI commands, 0 if none */
-	uint8_t acpi_enable;         /* write to smi_cmd: firmware -> OS */
+	uint32_t smi_cmd;    /* I/O port for SMI commands, 0 if none */
+	uint8_t acpi_enable; /* write to smi_cmd: firmware -> OS */
 	uint8_t acpi_disable;
 	uint8_t s4bios_req;
 	uint8_t pstate_cnt;
 	uint32_t pm1a_evt_blk;
 	uint32_t pm1b_evt_blk;
-	uint32_t pm1a_cnt_blk;       /* I/O port of PM1a_CNT */
-	uint32_t pm1b_cnt_blk;       /* I/O port of PM1b_CNT, 0 if none */
+	uint32_t pm1a_cnt_blk; /* I/O port of PM1a_CNT */
+	uint32_t pm1b_cnt_blk; /* I/O port of PM1b_CNT, 0 if none */
 	uint32_t pm2_cnt_blk;
 	uint32_t pm_tmr_blk;
 	uint32_t gpe0_blk;
@@ -127,14 +127,14 @@ struct acpi_fadt {
 	uint8_t century;
 	uint16_t iapc_boot_arch;
 	uint8_t reserved1;
-	uint32_t flags;              /* ACPI_FADT_* below */
+	uint32_t flags; /* ACPI_FADT_* below */
 	/* ACPI 1.0 ends here. */
-	struct acpi_gas reset_reg;   /* write reset_value here to reset */
+	struct acpi_gas reset_reg; /* write reset_value here to reset */
 	uint8_t reset_value;
 	uint16_t arm_boot_arch;
 	uint8_t minor_version;
 	uint64_t x_firmware_ctrl;
-	uint64_t x_dsdt;             /* 64-bit DSDT address; wins if non-zero */
+	uint64_t x_dsdt; /* 64-bit DSDT address; wins if non-zero */
 	struct acpi_gas x_pm1a_evt_blk;
 	struct acpi_gas x_pm1b_evt_blk;
 	struct acpi_gas x_pm1a_cnt_blk; /* wins over pm1a_cnt_blk if set */
@@ -153,9 +153,9 @@ _Static_assert(sizeof(struct acpi_fadt) == 276, "ACPI 6 FADT is 276 bytes");
 #define ACPI_FADT_V1_LEN 116 /* the shortest FADT: ACPI 1.0's */
 _Static_assert(offsetof(struct acpi_fadt, reset_reg) == ACPI_FADT_V1_LEN,
 	       "ACPI 1.0 FADT is 116 bytes");
-#define ACPI_FADT_RESET_REVISION 2         /* RESET_REG appeared here */
-#define ACPI_FADT_RESET_REG_SUP (1u << 10) /* .flags: reset_reg is valid */
-#define ACPI_FADT_HW_REDUCED (1u << 20)    /* .flags: no fixed hardware */
+#define ACPI_FADT_RESET_REVISION 2	    /* RESET_REG appeared here */
+#define ACPI_FADT_RESET_REG_SUP	 (1u << 10) /* .flags: reset_reg is valid */
+#define ACPI_FADT_HW_REDUCED	 (1u << 20) /* .flags: no fixed hardware */
 
 #define IO_PORT_MAX 0xffff /* x86 I/O space is 64 KiB */
 
@@ -164,12 +164,12 @@ _Static_assert(offsetof(struct acpi_fadt, reset_reg) == ACPI_FADT_V1_LEN,
  * BIOS Data Area, whose real-mode segment the BIOS Data Area keeps at
  * 0x40E, or in the BIOS read-only area 0xE0000-0xFFFFF.
  */
-#define BDA_EBDA_SEGMENT 0x40e
-#define EBDA_SCAN_LEN 1024
-#define EBDA_LIMIT 0xa0000 /* the EBDA sits just below the VGA hole */
+#define BDA_EBDA_SEGMENT	0x40e
+#define EBDA_SCAN_LEN		1024
+#define EBDA_LIMIT		0xa0000 /* the EBDA sits just below the VGA hole */
 #define REAL_MODE_SEGMENT_SHIFT 4
-#define BIOS_AREA_START 0xe0000
-#define BIOS_AREA_END 0x100000
+#define BIOS_AREA_START		0xe0000
+#define BIOS_AREA_END		0x100000
 
 /* The root table: the RSDT or XSDT, whichever we trust. */
 struct acpi_root {
@@ -181,7 +181,7 @@ struct acpi_root {
 /* An RSDP we found and checked. */
 struct acpi_rsdp_found {
 	struct acpi_rsdp rsdp; /* a copy, zero-padded past what was there */
-	bool xsdt_ok;          /* revision >= 2 and the 2.0 part checks out */
+	bool xsdt_ok;	       /* revision >= 2 and the 2.0 part checks out */
 };
 
 static struct acpi_power_info acpi_info;
@@ -207,8 +207,7 @@ acpi_sig_printable(const char *sig, char out[ACPI_SIG_LEN + 1])
 static bool
 acpi_phys_range_mapped(paddr_t pa, uint64_t len)
 {
-	return pa < EARLY_DIRECT_MAP_SIZE &&
-	       len <= EARLY_DIRECT_MAP_SIZE - pa;
+	return pa < EARLY_DIRECT_MAP_SIZE && len <= EARLY_DIRECT_MAP_SIZE - pa;
 }
 
 /*
@@ -239,12 +238,14 @@ acpi_rsdp_check(const uint8_t *p, size_t avail, const char *where,
 	length = avail >= sizeof(*r) ? r->length : 0;
 	if (length < sizeof(*r) || length > avail) {
 		pr_warn("acpi: RSDP %s: rev %u but its 2.0 part is not all "
-			"there; using the RSDT\n", where, r->revision);
+			"there; using the RSDT\n",
+			where, r->revision);
 		return 0;
 	}
 	if (!acpi_checksum_ok(p, length)) {
 		pr_warn("acpi: RSDP %s has a bad extended checksum; "
-			"using the RSDT\n", where);
+			"using the RSDT\n",
+			where);
 		return 0;
 	}
 	found->xsdt_ok = true;
@@ -319,29 +320,33 @@ acpi_table_get(paddr_t pa, const char *sig,
 		return -ENOENT;
 	if (!acpi_phys_range_mapped(pa, sizeof(*h))) {
 		pr_warn("acpi: %s at 0x%lx lies beyond the first 4 GiB; "
-			"ignored\n", sig, pa);
+			"ignored\n",
+			sig, pa);
 		return -ERANGE;
 	}
 	h = phys_to_virt(pa);
 	if (!acpi_sig_eq(h->signature, sig)) {
 		acpi_sig_printable(h->signature, found_sig);
 		pr_warn("acpi: expected %s at 0x%lx but found \"%s\"; "
-			"ignored\n", sig, pa, found_sig);
+			"ignored\n",
+			sig, pa, found_sig);
 		return -EINVAL;
 	}
 	if (h->length < sizeof(*h) || h->length > ACPI_TABLE_MAX_LEN) {
 		pr_warn("acpi: %s at 0x%lx has implausible length %u; "
-			"ignored\n", sig, pa, h->length);
+			"ignored\n",
+			sig, pa, h->length);
 		return -EINVAL;
 	}
 	if (!acpi_phys_range_mapped(pa, h->length)) {
 		pr_warn("acpi: %s at 0x%lx (%u bytes) lies beyond the first "
-			"4 GiB; ignored\n", sig, pa, h->length);
+			"4 GiB; ignored\n",
+			sig, pa, h->length);
 		return -ERANGE;
 	}
 	if (!acpi_checksum_ok(h, h->length)) {
-		pr_warn("acpi: %s at 0x%lx has a bad checksum; ignored\n",
-			sig, pa);
+		pr_warn("acpi: %s at 0x%lx has a bad checksum; ignored\n", sig,
+			pa);
 		return -EINVAL;
 	}
 	*table = h;
@@ -359,8 +364,8 @@ acpi_root_open(paddr_t pa, bool xsdt, struct acpi_root *root)
 	if (err)
 		return err;
 	root->entry_size = xsdt ? ACPI_XSDT_ENTRY_SIZE : ACPI_RSDT_ENTRY_SIZE;
-	root->count = (root->table->length - sizeof(*root->table)) /
-		      root->entry_size;
+	root->count =
+		(root->table->length - sizeof(*root->table)) / root->entry_size;
 	return 0;
 }
 
@@ -369,8 +374,8 @@ static paddr_t
 acpi_root_entry(const struct acpi_root *root, size_t i)
 {
 	/* XSDT entries sit at offset 36 + 8i: not 8-byte aligned. */
-	const uint8_t *p = (const uint8_t *)(root->table + 1) +
-			   i * root->entry_size;
+	const uint8_t *p =
+		(const uint8_t *)(root->table + 1) + i * root->entry_size;
 	uint64_t addr64;
 	uint32_t addr32;
 
@@ -400,7 +405,8 @@ acpi_root_find(const struct acpi_root *root, const char *sig, size_t *next,
 			continue;
 		if (!acpi_phys_range_mapped(pa, sizeof(*h))) {
 			pr_warn("acpi: a table at 0x%lx lies beyond the first "
-				"4 GiB; ignored\n", pa);
+				"4 GiB; ignored\n",
+				pa);
 			continue;
 		}
 		h = phys_to_virt(pa);
@@ -446,12 +452,12 @@ acpi_pm1_port(const struct acpi_gas *gas, uint32_t port32, const char *name)
 		    gas->address <= IO_PORT_MAX)
 			return (uint16_t)gas->address;
 		pr_warn("acpi: X_%s is 0x%lx in address space %u, which we "
-			"cannot drive; using %s_BLK\n", name, gas->address,
-			gas->space_id, name);
+			"cannot drive; using %s_BLK\n",
+			name, gas->address, gas->space_id, name);
 	}
 	if (port32 > IO_PORT_MAX) {
-		pr_warn("acpi: %s_BLK 0x%x is not an I/O port; ignored\n",
-			name, port32);
+		pr_warn("acpi: %s_BLK 0x%x is not an I/O port; ignored\n", name,
+			port32);
 		return 0;
 	}
 	return (uint16_t)port32;
@@ -466,7 +472,8 @@ acpi_fadt_parse(const struct acpi_sdt_header *table,
 
 	if (table->length < ACPI_FADT_V1_LEN) {
 		pr_warn("acpi: FACP is %u bytes, shorter than ACPI 1.0's %u; "
-			"ignored\n", table->length, ACPI_FADT_V1_LEN);
+			"ignored\n",
+			table->length, ACPI_FADT_V1_LEN);
 		return -EINVAL;
 	}
 	/* Copy what is there; fields of later revisions stay 0. */
@@ -571,7 +578,8 @@ acpi_print_summary(const struct acpi_power_info *info)
 			  info->reset_space);
 
 	pr_info("acpi: RSDP rev %u (%s), FADT rev %u, PM1a_CNT 0x%x%s, %s, "
-		"%s\n", info->rsdp_revision, info->used_xsdt ? "XSDT" : "RSDT",
+		"%s\n",
+		info->rsdp_revision, info->used_xsdt ? "XSDT" : "RSDT",
 		info->fadt_revision, info->pm1a_cnt, pm1b, s5, reset);
 }
 

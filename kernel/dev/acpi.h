@@ -24,42 +24,42 @@ struct boot_info;
 /* Address-space IDs of a Generic Address Structure (GAS). */
 enum acpi_gas_space {
 	ACPI_GAS_SPACE_MEMORY = 0, /* memory-mapped register */
-	ACPI_GAS_SPACE_IO = 1,     /* x86 I/O port */
-	ACPI_GAS_SPACE_PCI = 2,    /* PCI configuration space */
+	ACPI_GAS_SPACE_IO = 1,	   /* x86 I/O port */
+	ACPI_GAS_SPACE_PCI = 2,	   /* PCI configuration space */
 };
 
 /* PM1 control register bits (ACPI spec, "PM1 Control Registers"). */
-#define ACPI_PM1_CNT_SCI_EN (1u << 0) /* set: the OS, not SMM, owns ACPI */
-#define ACPI_PM1_CNT_SLP_TYP_SHIFT 10 /* 3-bit sleep type, from \_Sx */
-#define ACPI_PM1_CNT_SLP_TYP_MASK (7u << ACPI_PM1_CNT_SLP_TYP_SHIFT)
-#define ACPI_PM1_CNT_SLP_EN (1u << 13) /* write 1: enter that sleep state */
+#define ACPI_PM1_CNT_SCI_EN	   (1u << 0) /* set: the OS, not SMM, owns ACPI */
+#define ACPI_PM1_CNT_SLP_TYP_SHIFT 10	     /* 3-bit sleep type, from \_Sx */
+#define ACPI_PM1_CNT_SLP_TYP_MASK  (7u << ACPI_PM1_CNT_SLP_TYP_SHIFT)
+#define ACPI_PM1_CNT_SLP_EN	   (1u << 13) /* write 1: enter that sleep state */
 
 /* The largest value the 3-bit SLP_TYP field can hold. */
 #define ACPI_SLP_TYP_MAX 7
 
 /* What acpi_init() learned; power.c reads it. */
 struct acpi_power_info {
-	bool found;             /* the FADT was read: every field is valid */
-	uint8_t rsdp_revision;  /* 0 for ACPI 1.0, 2 and up for 2.0+ */
-	bool used_xsdt;         /* the table list came from the XSDT */
-	uint8_t fadt_revision;  /* 1 on ACPI 1.0 firmware, 3+ later */
-	bool hw_reduced;        /* HW_REDUCED_ACPI: no PM1 blocks at all */
+	bool found;	       /* the FADT was read: every field is valid */
+	uint8_t rsdp_revision; /* 0 for ACPI 1.0, 2 and up for 2.0+ */
+	bool used_xsdt;	       /* the table list came from the XSDT */
+	uint8_t fadt_revision; /* 1 on ACPI 1.0 firmware, 3+ later */
+	bool hw_reduced;       /* HW_REDUCED_ACPI: no PM1 blocks at all */
 
-	uint16_t pm1a_cnt;      /* PM1a control I/O port; 0 if none */
-	uint16_t pm1b_cnt;      /* PM1b control I/O port; 0 if none */
-	uint16_t smi_cmd;       /* SMI command port; 0: no hand-over needed */
-	uint8_t acpi_enable;    /* byte to write there to enter ACPI mode */
+	uint16_t pm1a_cnt;   /* PM1a control I/O port; 0 if none */
+	uint16_t pm1b_cnt;   /* PM1b control I/O port; 0 if none */
+	uint16_t smi_cmd;    /* SMI command port; 0: no hand-over needed */
+	uint8_t acpi_enable; /* byte to write there to enter ACPI mode */
 
-	bool s5_found;          /* \_S5 was decoded: slp_typ[ab] are valid */
-	uint8_t slp_typa;       /* SLP_TYP for PM1a_CNT in state S5 */
-	uint8_t slp_typb;       /* SLP_TYP for PM1b_CNT in state S5 */
+	bool s5_found;	  /* \_S5 was decoded: slp_typ[ab] are valid */
+	uint8_t slp_typa; /* SLP_TYP for PM1a_CNT in state S5 */
+	uint8_t slp_typb; /* SLP_TYP for PM1b_CNT in state S5 */
 
-	bool has_reset_reg;     /* the FADT names a reset register */
-	uint8_t reset_space;    /* enum acpi_gas_space of that register */
-	uint64_t reset_addr;    /* its port, address or PCI location */
-	uint8_t reset_value;    /* the byte to write there */
+	bool has_reset_reg;  /* the FADT names a reset register */
+	uint8_t reset_space; /* enum acpi_gas_space of that register */
+	uint64_t reset_addr; /* its port, address or PCI location */
+	uint8_t reset_value; /* the byte to write there */
 
-	paddr_t dsdt;           /* physical address of the DSDT, 0 if none */
+	paddr_t dsdt; /* physical address of the DSDT, 0 if none */
 };
 
 /*

@@ -31,16 +31,16 @@
 #include "kernel/lib/errno.h"
 
 /* AML opcodes and prefixes (ACPI spec, "AML Byte Stream Byte Values"). */
-#define AML_ZERO_OP 0x00
-#define AML_ONE_OP 0x01
-#define AML_NAME_OP 0x08
-#define AML_BYTE_PREFIX 0x0a
-#define AML_WORD_PREFIX 0x0b
+#define AML_ZERO_OP	 0x00
+#define AML_ONE_OP	 0x01
+#define AML_NAME_OP	 0x08
+#define AML_BYTE_PREFIX	 0x0a
+#define AML_WORD_PREFIX	 0x0b
 #define AML_DWORD_PREFIX 0x0c
 #define AML_QWORD_PREFIX 0x0e
-#define AML_PACKAGE_OP 0x12
-#define AML_ROOT_CHAR '\\'  /* \_S5_: the name is in the root scope */
-#define AML_PARENT_CHAR '^' /* ^_S5_: the name is one scope up */
+#define AML_PACKAGE_OP	 0x12
+#define AML_ROOT_CHAR	 '\\' /* \_S5_: the name is in the root scope */
+#define AML_PARENT_CHAR	 '^'  /* ^_S5_: the name is one scope up */
 
 /* A NameSeg is always exactly four characters, padded with '_'. */
 #define AML_NAMESEG_LEN 4
@@ -60,11 +60,11 @@ static const uint8_t aml_s5_name[AML_NAMESEG_LEN] = { '_', 'S', '5', '_' };
  * The length counts the PkgLength bytes themselves plus everything up to
  * the end of the package.
  */
-#define AML_PKGLEN_COUNT_SHIFT 6
-#define AML_PKGLEN_SHORT_MASK 0x3f    /* one-byte form: bits 5:0 */
+#define AML_PKGLEN_COUNT_SHIFT	 6
+#define AML_PKGLEN_SHORT_MASK	 0x3f /* one-byte form: bits 5:0 */
 #define AML_PKGLEN_RESERVED_MASK 0x30 /* multi-byte form: bits 5:4 are 0 */
-#define AML_PKGLEN_NIBBLE_MASK 0x0f   /* multi-byte form: bits 3:0 */
-#define AML_PKGLEN_NIBBLE_BITS 4
+#define AML_PKGLEN_NIBBLE_MASK	 0x0f /* multi-byte form: bits 3:0 */
+#define AML_PKGLEN_NIBBLE_BITS	 4
 
 /* The _S5 package holds SLP_TYPa, SLP_TYPb and optional reserved items. */
 #define AML_S5_MIN_ELEMENTS 2

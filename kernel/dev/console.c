@@ -6,7 +6,7 @@
 #include "kernel/dev/serial.h"
 #include "kernel/dev/vga.h"
 
-static unsigned present;  /* CONSOLE_* bits: devices found */
+static unsigned present;	/* CONSOLE_* bits: devices found */
 static unsigned selected = ~0u; /* CONSOLE_* bits: console= word */
 
 void

@@ -9,17 +9,17 @@
 #include "kernel/cpu/trap.h"
 
 #define PIC1_COMMAND 0x20
-#define PIC1_DATA 0x21
+#define PIC1_DATA    0x21
 #define PIC2_COMMAND 0xa0
-#define PIC2_DATA 0xa1
+#define PIC2_DATA    0xa1
 
-#define ICW1_INIT 0x10     /* start initialisation */
-#define ICW1_ICW4 0x01     /* an ICW4 byte will follow */
+#define ICW1_INIT	   0x10 /* start initialisation */
+#define ICW1_ICW4	   0x01 /* an ICW4 byte will follow */
 #define ICW3_SLAVE_ON_IRQ2 0x04 /* master: a slave hangs on line 2 */
-#define ICW3_CASCADE_ID 0x02    /* slave: your cascade identity is 2 */
-#define ICW4_8086 0x01     /* 8086 mode, not 8080 */
-#define OCW2_EOI 0x20      /* non-specific end of interrupt */
-#define OCW3_READ_ISR 0x0b /* next read of the command port: ISR */
+#define ICW3_CASCADE_ID	   0x02 /* slave: your cascade identity is 2 */
+#define ICW4_8086	   0x01 /* 8086 mode, not 8080 */
+#define OCW2_EOI	   0x20 /* non-specific end of interrupt */
+#define OCW3_READ_ISR	   0x0b /* next read of the command port: ISR */
 
 void
 pic_init(void)
@@ -43,7 +43,7 @@ pic_init(void)
 
 	/* Everything masked except the cascade line; drivers unmask their
 	 * own line when they are ready for it. */
-	outb(PIC1_DATA, (uint8_t)~(1 << IRQ_CASCADE));
+	outb(PIC1_DATA, (uint8_t) ~(1 << IRQ_CASCADE));
 	outb(PIC2_DATA, 0xff);
 }
 

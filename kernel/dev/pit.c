@@ -7,18 +7,18 @@
 #include "kernel/dev/pic.h"
 #include "kernel/lib/printk.h"
 
-#define PIT_CHANNEL0 0x40
-#define PIT_CHANNEL2 0x42
-#define PIT_COMMAND 0x43
+#define PIT_CHANNEL0	    0x40
+#define PIT_CHANNEL2	    0x42
+#define PIT_COMMAND	    0x43
 /* Command byte: channel (bits 7-6), access lobyte then hibyte (5-4),
  * mode (3-1), binary counting (0). */
-#define PIT_CMD_CH0_RATE 0x34    /* channel 0, lo/hi, mode 2: rate generator */
+#define PIT_CMD_CH0_RATE    0x34 /* channel 0, lo/hi, mode 2: rate generator */
 #define PIT_CMD_CH2_ONESHOT 0xb0 /* channel 2, lo/hi, mode 0: one-shot */
 /* Port 0x61, "system control port B": gate and output of channel 2. */
-#define PORT_B 0x61
-#define PORT_B_CH2_GATE 0x01
-#define PORT_B_SPEAKER 0x02
-#define PORT_B_CH2_OUT 0x20
+#define PORT_B		    0x61
+#define PORT_B_CH2_GATE	    0x01
+#define PORT_B_SPEAKER	    0x02
+#define PORT_B_CH2_OUT	    0x20
 #define PIT_WAIT_POLL_LIMIT 10000000
 
 static volatile uint64_t ticks;

@@ -27,9 +27,9 @@
  * chipsets one access to these legacy ports takes about a microsecond; in
  * an emulator it is faster, but there whatever we wait for happens at once.
  */
-#define POWER_SETTLE_IO_WAITS 1000000   /* ~1 s for the board to act */
+#define POWER_SETTLE_IO_WAITS	1000000 /* ~1 s for the board to act */
 #define POWER_ACPI_ENABLE_POLLS 3000000 /* ~3 s, what ACPICA allows SMM */
-#define POWER_KBC_POLLS 100000          /* ~0.1 s for the 8042 to listen */
+#define POWER_KBC_POLLS		100000	/* ~0.1 s for the 8042 to listen */
 
 /*
  * The Reset Control Register at port 0xCF9, found on Intel chipsets since
@@ -37,15 +37,15 @@
  * starts on a 0 -> 1 edge of RST_CPU; SYS_RST picks a full board reset
  * over a mere CPU INIT. It shares no bytes with the PCI ports 0xCF8/0xCFC.
  */
-#define RESET_CONTROL_PORT 0xcf9
+#define RESET_CONTROL_PORT    0xcf9
 #define RESET_CONTROL_SYS_RST (1u << 1)
 #define RESET_CONTROL_RST_CPU (1u << 2)
 
 /* The 8042 keyboard controller, wired to the CPU's reset line since 1984. */
-#define KBC_STATUS_PORT 0x64
-#define KBC_COMMAND_PORT 0x64
+#define KBC_STATUS_PORT	      0x64
+#define KBC_COMMAND_PORT      0x64
 #define KBC_STATUS_INPUT_FULL (1u << 1) /* it has not taken our last byte */
-#define KBC_CMD_PULSE_RESET 0xfe        /* pulse output line 0: reset */
+#define KBC_CMD_PULSE_RESET   0xfe	/* pulse output line 0: reset */
 
 /* What lidt loads: a 16-bit limit and a 64-bit base. */
 struct power_idt_pointer {
@@ -173,15 +173,17 @@ power_reset_acpi(const struct acpi_power_info *acpi)
 		return -ENODEV;
 	if (acpi->reset_space != ACPI_GAS_SPACE_IO) {
 		pr_warn("power: the ACPI reset register 0x%lx is in %s "
-			"space, not I/O; skipping it\n", acpi->reset_addr,
-			acpi->reset_space == ACPI_GAS_SPACE_MEMORY ? "memory" :
-			acpi->reset_space == ACPI_GAS_SPACE_PCI ? "PCI config" :
-			"another");
+			"space, not I/O; skipping it\n",
+			acpi->reset_addr,
+			acpi->reset_space == ACPI_GAS_SPACE_MEMORY ? "memory"
+			: acpi->reset_space == ACPI_GAS_SPACE_PCI ? "PCI config"
+								  : "another");
 		return -ENODEV;
 	}
 	if (acpi->reset_addr > UINT16_MAX) {
 		pr_warn("power: ACPI reset port 0x%lx does not exist; "
-			"skipping it\n", acpi->reset_addr);
+			"skipping it\n",
+			acpi->reset_addr);
 		return -ENODEV;
 	}
 
@@ -202,8 +204,7 @@ power_reset_cf9(void)
 {
 	outb(RESET_CONTROL_PORT, RESET_CONTROL_SYS_RST);
 	io_wait();
-	outb(RESET_CONTROL_PORT,
-	     RESET_CONTROL_SYS_RST | RESET_CONTROL_RST_CPU);
+	outb(RESET_CONTROL_PORT, RESET_CONTROL_SYS_RST | RESET_CONTROL_RST_CPU);
 	power_settle();
 	pr_warn("power: port 0x%x did not reset\n", RESET_CONTROL_PORT);
 	return -ETIMEDOUT;

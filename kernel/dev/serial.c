@@ -8,20 +8,20 @@
 
 /* Register offsets from the base port. */
 #define UART_DATA 0 /* read: received byte; write: byte to send */
-#define UART_IER 1  /* interrupt enable */
-#define UART_FCR 2  /* FIFO control (write only) */
-#define UART_LCR 3  /* line control: data bits, parity, divisor latch */
-#define UART_MCR 4  /* modem control: DTR, RTS, OUT2, loopback */
-#define UART_LSR 5  /* line status */
-#define UART_SCR 7  /* scratch: a byte of storage, nothing else */
+#define UART_IER  1 /* interrupt enable */
+#define UART_FCR  2 /* FIFO control (write only) */
+#define UART_LCR  3 /* line control: data bits, parity, divisor latch */
+#define UART_MCR  4 /* modem control: DTR, RTS, OUT2, loopback */
+#define UART_LSR  5 /* line status */
+#define UART_SCR  7 /* scratch: a byte of storage, nothing else */
 
-#define LCR_8N1 0x03          /* 8 data bits, no parity, 1 stop bit */
+#define LCR_8N1		  0x03 /* 8 data bits, no parity, 1 stop bit */
 #define LCR_DIVISOR_LATCH 0x80 /* DATA/IER become the baud divisor */
-#define FCR_ENABLE_CLEAR 0xc7  /* FIFOs on, cleared, 14-byte trigger */
-#define MCR_DTR_RTS_OUT2 0x0b  /* OUT2 gates the IRQ line on PCs */
-#define MCR_LOOPBACK 0x1e
-#define LSR_TX_EMPTY 0x20      /* transmit holding register empty */
-#define BAUD_DIVISOR 1         /* 115200 / 1 */
+#define FCR_ENABLE_CLEAR  0xc7 /* FIFOs on, cleared, 14-byte trigger */
+#define MCR_DTR_RTS_OUT2  0x0b /* OUT2 gates the IRQ line on PCs */
+#define MCR_LOOPBACK	  0x1e
+#define LSR_TX_EMPTY	  0x20 /* transmit holding register empty */
+#define BAUD_DIVISOR	  1    /* 115200 / 1 */
 
 /* If the transmitter never becomes ready (a UART that is not really
  * there), give up after this many polls rather than hang the kernel. */

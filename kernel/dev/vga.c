@@ -15,15 +15,15 @@
 #include "kernel/lib/string.h"
 #include "mm/memlayout.h"
 
-#define VGA_TEXT_PHYS 0xb8000
-#define VGA_COLUMNS 80
-#define VGA_ROWS 25
-#define VGA_ATTR_NORMAL 0x07 /* light grey on black */
-#define CRTC_INDEX 0x3d4
-#define CRTC_DATA 0x3d5
+#define VGA_TEXT_PHYS	 0xb8000
+#define VGA_COLUMNS	 80
+#define VGA_ROWS	 25
+#define VGA_ATTR_NORMAL	 0x07 /* light grey on black */
+#define CRTC_INDEX	 0x3d4
+#define CRTC_DATA	 0x3d5
 #define CRTC_CURSOR_HIGH 0x0e
-#define CRTC_CURSOR_LOW 0x0f
-#define TAB_WIDTH 8
+#define CRTC_CURSOR_LOW	 0x0f
+#define TAB_WIDTH	 8
 
 static volatile uint16_t *vga_cells;
 static int vga_row, vga_column;

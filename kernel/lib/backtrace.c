@@ -65,7 +65,8 @@ backtrace_print_one(uint64_t addr)
 		       (unsigned long long)addr, name,
 		       (unsigned long long)offset);
 	else
-		printk(LOG_EMERG, "  [<%016llx>] ?\n", (unsigned long long)addr);
+		printk(LOG_EMERG, "  [<%016llx>] ?\n",
+		       (unsigned long long)addr);
 }
 
 /* Only follow RBP values that point into memory we know is mapped: the

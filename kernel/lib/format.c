@@ -17,14 +17,14 @@ struct format_out {
 };
 
 struct format_spec {
-	bool left;       /* '-': pad on the right */
-	bool zero;       /* '0': pad numbers with zeros */
-	bool plus;       /* '+': always print a sign */
-	bool space;      /* ' ': a space where a '+' would go */
-	bool alternate;  /* '#': 0x for hex, 0 for octal */
-	int width;       /* minimum field width, 0 if none */
-	int precision;   /* -1 if none */
-	int length;      /* size of the integer argument in bytes */
+	bool left;	 /* '-': pad on the right */
+	bool zero;	 /* '0': pad numbers with zeros */
+	bool plus;	 /* '+': always print a sign */
+	bool space;	 /* ' ': a space where a '+' would go */
+	bool alternate;	 /* '#': 0x for hex, 0 for octal */
+	int width;	 /* minimum field width, 0 if none */
+	int precision;	 /* -1 if none */
+	int length;	 /* size of the integer argument in bytes */
 	char conversion; /* 'd', 'x', 's', ... */
 };
 
@@ -192,9 +192,11 @@ emit_integer(struct format_out *out, const struct format_spec *spec,
 
 	if (negative)
 		sign = '-';
-	else if (spec->plus && (spec->conversion == 'd' || spec->conversion == 'i'))
+	else if (spec->plus &&
+		 (spec->conversion == 'd' || spec->conversion == 'i'))
 		sign = '+';
-	else if (spec->space && (spec->conversion == 'd' || spec->conversion == 'i'))
+	else if (spec->space &&
+		 (spec->conversion == 'd' || spec->conversion == 'i'))
 		sign = ' ';
 
 	if (spec->conversion == 'p' ||

@@ -19,11 +19,11 @@
 #include "kernel/lib/format.h"
 #include "kernel/lib/printk.h"
 
-#define PF_PRESENT (1 << 0) /* page-fault error code bits */
-#define PF_WRITE (1 << 1)
-#define PF_USER (1 << 2)
+#define PF_PRESENT  (1 << 0) /* page-fault error code bits */
+#define PF_WRITE    (1 << 1)
+#define PF_USER	    (1 << 2)
 #define PF_RESERVED (1 << 3)
-#define PF_FETCH (1 << 4)
+#define PF_FETCH    (1 << 4)
 
 static enum panic_action panic_action = PANIC_HALT;
 static int panicking;
@@ -46,7 +46,9 @@ panic_print_registers(const struct trap_frame *tf)
 		       "  error 0x%llx (%s%s of a %s page, in %s mode), cr2 0x%016llx\n",
 		       (unsigned long long)e,
 		       e & PF_RESERVED ? "reserved-bit " : "",
-		       e & PF_FETCH ? "instruction fetch" : e & PF_WRITE ? "write" : "read",
+		       e & PF_FETCH   ? "instruction fetch"
+		       : e & PF_WRITE ? "write"
+				      : "read",
 		       e & PF_PRESENT ? "protected" : "not-present",
 		       e & PF_USER ? "user" : "kernel",
 		       (unsigned long long)read_cr2());
@@ -89,7 +91,8 @@ panic_finish(void)
 	       "     on the first function named lets you step to the fault.\n");
 	if (panic_action == PANIC_POWEROFF)
 		power_off();
-	printk(LOG_EMERG, "panic: halted (boot with panic=poweroff to power off instead)\n");
+	printk(LOG_EMERG,
+	       "panic: halted (boot with panic=poweroff to power off instead)\n");
 	cpu_halt_forever();
 }
 

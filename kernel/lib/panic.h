@@ -12,7 +12,7 @@
 struct trap_frame;
 
 enum panic_action {
-	PANIC_HALT,     /* stop, leaving the report on the screen */
+	PANIC_HALT,	/* stop, leaving the report on the screen */
 	PANIC_POWEROFF, /* power off (QEMU exits) */
 };
 

@@ -14,8 +14,8 @@
 #include "kernel/lib/spinlock.h"
 
 #define PRINTK_LINE_MAX 512
-#define NSEC_PER_SEC 1000000000ull
-#define NSEC_PER_USEC 1000ull
+#define NSEC_PER_SEC	1000000000ull
+#define NSEC_PER_USEC	1000ull
 
 static struct spinlock printk_lock = SPINLOCK_INIT("printk");
 static int printk_level = LOG_DEFAULT_LEVEL;
@@ -39,9 +39,10 @@ printk_timestamp(void)
 {
 	char stamp[32];
 	uint64_t ns = clock_ns();
-	int n = ksnprintf(stamp, sizeof(stamp), "[%5llu.%06llu] ",
-			  (unsigned long long)(ns / NSEC_PER_SEC),
-			  (unsigned long long)(ns % NSEC_PER_SEC / NSEC_PER_USEC));
+	int n = ksnprintf(
+		stamp, sizeof(stamp), "[%5llu.%06llu] ",
+		(unsigned long long)(ns / NSEC_PER_SEC),
+		(unsigned long long)(ns % NSEC_PER_SEC / NSEC_PER_USEC));
 	console_write(stamp, (size_t)n);
 }
 

@@ -33,9 +33,9 @@ void printk_set_level(int level);
 void printk_force_unlock(void);
 
 #define pr_emerg(...) printk(LOG_EMERG, __VA_ARGS__)
-#define pr_err(...) printk(LOG_ERR, __VA_ARGS__)
-#define pr_warn(...) printk(LOG_WARN, __VA_ARGS__)
-#define pr_info(...) printk(LOG_INFO, __VA_ARGS__)
+#define pr_err(...)   printk(LOG_ERR, __VA_ARGS__)
+#define pr_warn(...)  printk(LOG_WARN, __VA_ARGS__)
+#define pr_info(...)  printk(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) printk(LOG_DEBUG, __VA_ARGS__)
 
 #endif /* KERNEL_LIB_PRINTK_H */

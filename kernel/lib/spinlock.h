@@ -16,11 +16,14 @@
 #include "kernel/cpu/x86.h"
 
 struct spinlock {
-	int locked;       /* 1 while held */
+	int locked;	  /* 1 while held */
 	const char *name; /* for debugging */
 };
 
-#define SPINLOCK_INIT(lock_name) { .locked = 0, .name = (lock_name) }
+#define SPINLOCK_INIT(lock_name)                 \
+	{                                        \
+		.locked = 0, .name = (lock_name) \
+	}
 
 /* Take @lock with interrupts off; returns the old interrupt state. */
 static inline uint64_t

@@ -17,16 +17,16 @@
 typedef uint64_t paddr_t; /* a physical address: what the RAM chips see */
 typedef uint64_t vaddr_t; /* a virtual address: what the CPU's code uses */
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define ARRAY_SIZE(a)	 (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a)	 (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
+#define MIN(a, b)	 ((a) < (b) ? (a) : (b))
+#define MAX(a, b)	 ((a) > (b) ? (a) : (b))
 
-#define __noreturn __attribute__((noreturn))
-#define __packed __attribute__((packed))
-#define __aligned(n) __attribute__((aligned(n)))
+#define __noreturn	    __attribute__((noreturn))
+#define __packed	    __attribute__((packed))
+#define __aligned(n)	    __attribute__((aligned(n)))
 #define __printf_like(f, a) __attribute__((format(printf, f, a)))
-#define __unused __attribute__((unused))
+#define __unused	    __attribute__((unused))
 
 #endif /* KERNEL_LIB_TYPES_H */

@@ -15,11 +15,11 @@
 #include "kernel/test/tests.h"
 #include "mm/memlayout.h"
 
-#define MIB (1024ull * 1024)
-#define MIN_EXPECTED_RAM (16 * MIB)
-#define CPIO_NEWC_MAGIC "070701"
-#define TIMER_TEST_TICKS 10
-#define NSEC_PER_MSEC 1000000ull
+#define MIB		      (1024ull * 1024)
+#define MIN_EXPECTED_RAM      (16 * MIB)
+#define CPIO_NEWC_MAGIC	      "070701"
+#define TIMER_TEST_TICKS      10
+#define NSEC_PER_MSEC	      1000000ull
 #define TIMER_TEST_GIVE_UP_NS (5000 * NSEC_PER_MSEC)
 
 /* An address no page table maps in kernel mode: the user half, which has
@@ -61,7 +61,8 @@ ktest_initramfs_module(const struct boot_info *bi)
 	if (m->end > EARLY_DIRECT_MAP_SIZE)
 		return ktest_fail("module 0 lies above 4 GiB");
 	if (memcmp(phys_to_virt(m->start), CPIO_NEWC_MAGIC, 6) != 0)
-		return ktest_fail("module 0 does not start with a cpio newc header");
+		return ktest_fail(
+			"module 0 does not start with a cpio newc header");
 	return true;
 }
 
@@ -108,7 +109,8 @@ ktest_trap_roundtrip(const struct boot_info *bi)
 	trap_set_handler(VECTOR_BREAKPOINT, old);
 
 	if (breakpoint_hits != 1)
-		return ktest_fail("breakpoint handler ran %d times", breakpoint_hits);
+		return ktest_fail("breakpoint handler ran %d times",
+				  breakpoint_hits);
 	if (rax != 0x5350524f5554ull)
 		return ktest_fail("rax is %llx: the frame edit was lost",
 				  (unsigned long long)rax);
@@ -140,8 +142,9 @@ ktest_timer(const struct boot_info *bi)
 	uint64_t t0 = clock_ns(), target = pit_ticks() + TIMER_TEST_TICKS;
 	while (pit_ticks() < target) {
 		if (clock_ns() - t0 > TIMER_TEST_GIVE_UP_NS)
-			return ktest_fail("only %llu ticks in 5 s",
-					  (unsigned long long)(pit_ticks() - first));
+			return ktest_fail(
+				"only %llu ticks in 5 s",
+				(unsigned long long)(pit_ticks() - first));
 		cpu_halt();
 	}
 	uint64_t ms = (clock_ns() - t0) / NSEC_PER_MSEC;

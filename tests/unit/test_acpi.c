@@ -39,13 +39,27 @@ find_s5(const uint8_t *bytes, size_t len, uint8_t *a, uint8_t *b)
 /* Name (_S5, Package () { 0x05, 0x05, 0, 0 }), as iasl writes it. */
 static const uint8_t aml_s5_bytes[] = {
 	AML_PREAMBLE,
-	0x08, '_', 'S', '5', '_',
-	0x12, 0x08, 0x04,
-	0x0a, 0x05,
-	0x0a, 0x05,
-	0x00, 0x00,
+	0x08,
+	'_',
+	'S',
+	'5',
+	'_',
+	0x12,
+	0x08,
+	0x04,
+	0x0a,
+	0x05,
+	0x0a,
+	0x05,
+	0x00,
+	0x00,
 	/* Scope (_SB) {} after it */
-	0x10, 0x05, '_', 'S', 'B', '_',
+	0x10,
+	0x05,
+	'_',
+	'S',
+	'B',
+	'_',
 };
 
 /* The offset of the first byte after "_S5_" in aml_s5_bytes. */
@@ -70,8 +84,8 @@ s5_zero_one_ops(void)
 	};
 	/* QEMU 7.2: Name (_S5, Package (0x04) { Zero, Zero, Zero, Zero }) */
 	static const uint8_t qemu[] = {
-		0x00, 0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04,
-		0x00, 0x00, 0x00, 0x00, 0x10, 0x3b, 0x5c,
+		0x00, 0x08, '_',  'S',	'5',  '_',  0x12, 0x06,
+		0x04, 0x00, 0x00, 0x00, 0x00, 0x10, 0x3b, 0x5c,
 	};
 	uint8_t a, b;
 
@@ -103,20 +117,20 @@ s5_two_byte_pkglength(void)
 	memcpy(aml + n, "_S5_", 4);
 	n += 4;
 	aml[n++] = 0x12;
-	aml[n++] = 0x49;        /* one following byte, low nibble 9 */
-	aml[n++] = 0x04;        /* bits 11:4 */
-	aml[n++] = 2 + ZEROS;   /* NumElements */
-	aml[n++] = 0x0b;        /* WordPrefix 0x0007 */
+	aml[n++] = 0x49;      /* one following byte, low nibble 9 */
+	aml[n++] = 0x04;      /* bits 11:4 */
+	aml[n++] = 2 + ZEROS; /* NumElements */
+	aml[n++] = 0x0b;      /* WordPrefix 0x0007 */
 	aml[n++] = 0x07;
 	aml[n++] = 0x00;
-	aml[n++] = 0x0c;        /* DWordPrefix 0x00000006 */
+	aml[n++] = 0x0c; /* DWordPrefix 0x00000006 */
 	aml[n++] = 0x06;
 	aml[n++] = 0x00;
 	aml[n++] = 0x00;
 	aml[n++] = 0x00;
 	memset(aml + n, 0x00, ZEROS);
 	n += ZEROS;
-	aml[n++] = 0xa3;        /* NoopOp: something after the package */
+	aml[n++] = 0xa3; /* NoopOp: something after the package */
 	CHECK_INT(n, sizeof(aml));
 
 	CHECK_INT(find_s5(aml, sizeof(aml), &a, &b), 0);
@@ -133,12 +147,12 @@ static void
 s5_prefixed_names(void)
 {
 	static const uint8_t root[] = {
-		0x08, '\\', '_', 'S', '5', '_',
-		0x12, 0x08, 0x04, 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00,
+		0x08, '\\', '_',  'S',	'5',  '_',  0x12, 0x08,
+		0x04, 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00,
 	};
 	static const uint8_t parent[] = {
-		0x08, '^', '^', '_', 'S', '5', '_',
-		0x12, 0x06, 0x04, 0x0a, 0x03, 0x0a, 0x04, 0x00,
+		0x08, '^',  '^',  '_',	'S',  '5',  '_',  0x12,
+		0x06, 0x04, 0x0a, 0x03, 0x0a, 0x04, 0x00,
 	};
 	uint8_t a, b;
 
@@ -192,8 +206,8 @@ s5_absent(void)
 {
 	/* Name (_S4, Package () { 0x04, 0x04 }) */
 	static const uint8_t s4[] = {
-		0x08, '_', 'S', '4', '_', 0x12, 0x06, 0x02, 0x0a, 0x04, 0x0a,
-		0x04,
+		0x08, '_',  'S',  '4',	'_',  0x12,
+		0x06, 0x02, 0x0a, 0x04, 0x0a, 0x04,
 	};
 	/* Method (PTS) { Return (_S5) }: a use, not a definition. */
 	static const uint8_t reference[] = {
@@ -222,13 +236,13 @@ s5_malformed(void)
 	};
 	/* NumElements says 1 though two follow: SLP_TYPb is not there. */
 	static const uint8_t count_one[] = {
-		0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x01, 0x0a, 0x05, 0x0a,
-		0x05,
+		0x08, '_',  'S',  '5',	'_',  0x12,
+		0x06, 0x01, 0x0a, 0x05, 0x0a, 0x05,
 	};
 	/* PkgLength 5 ends the package between BytePrefix and its byte. */
 	static const uint8_t split_element[] = {
-		0x08, '_', 'S', '5', '_', 0x12, 0x05, 0x02, 0x0a, 0x05, 0x0a,
-		0x05, 0x00,
+		0x08, '_',  'S',  '5',	'_',  0x12, 0x05,
+		0x02, 0x0a, 0x05, 0x0a, 0x05, 0x00,
 	};
 	/* PkgLength 1 covers only itself, and the table ends there. */
 	static const uint8_t empty_package[] = {
@@ -236,13 +250,13 @@ s5_malformed(void)
 	};
 	/* Name (_S5, Package () { 0x08, 0x05 }): 8 does not fit 3 bits. */
 	static const uint8_t too_big[] = {
-		0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0a, 0x08, 0x0a,
-		0x05,
+		0x08, '_',  'S',  '5',	'_',  0x12,
+		0x06, 0x02, 0x0a, 0x08, 0x0a, 0x05,
 	};
 	/* Name (_S5, Package () { "5", ... }): a string element. */
 	static const uint8_t string[] = {
-		0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0d, '5', 0x00,
-		0x00,
+		0x08, '_',  'S',  '5', '_',  0x12,
+		0x06, 0x02, 0x0d, '5', 0x00, 0x00,
 	};
 	/* PkgLength 0x75 0x00: 5, but with its reserved bits 5:4 set. */
 	static const uint8_t reserved_bits[] = {
@@ -287,9 +301,8 @@ static void
 s5_malformed_then_good(void)
 {
 	static const uint8_t aml[] = {
-		0x08, '_', 'S', '5', '_', 0x0a, 0x05,
-		0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0a, 0x06, 0x0a,
-		0x01,
+		0x08, '_', 'S',	 '5',  '_',  0x0a, 0x05, 0x08, '_',  'S',
+		'5',  '_', 0x12, 0x06, 0x02, 0x0a, 0x06, 0x0a, 0x01,
 	};
 	uint8_t a, b;
 
@@ -315,8 +328,8 @@ checksum(void)
 {
 	/* An ACPI 1.0 RSDP: "RSD PTR ", checksum, OEM, rev 0, RSDT. */
 	uint8_t rsdp[20] = {
-		'R', 'S', 'D', ' ', 'P', 'T', 'R', ' ', 0, 'B', 'O', 'C', 'H',
-		'S', ' ', 0, 0x49, 0x1a, 0xfe, 0x07,
+		'R', 'S', 'D', ' ', 'P', 'T', 'R',  ' ',  0,	'B',
+		'O', 'C', 'H', 'S', ' ', 0,   0x49, 0x1a, 0xfe, 0x07,
 	};
 	uint8_t table[64];
 

@@ -52,9 +52,10 @@ defaults(void)
 static void
 every_known_word(void)
 {
-	CHECK_INT(parse("init=/bin/sh console=serial,vga quantum=25 sched=lottery "
-			"loglevel=7 trace=sched panic=poweroff test=boot,fault"),
-		  0);
+	CHECK_INT(
+		parse("init=/bin/sh console=serial,vga quantum=25 sched=lottery "
+		      "loglevel=7 trace=sched panic=poweroff test=boot,fault"),
+		0);
 	CHECK_STR(opts.init, "/bin/sh");
 	CHECK_INT(opts.console_mask, CONSOLE_SERIAL | CONSOLE_VGA);
 	CHECK_INT(opts.quantum_ms, 25);
@@ -80,8 +81,10 @@ bad_values_are_reported_and_ignored(void)
 	CHECK(!opts.panic_poweroff);
 	CHECK(!opts.trace_sched);
 	CHECK(strstr(reports, "'quantum=abc': expected milliseconds") != NULL);
-	CHECK(strstr(reports, "'init=sbin/init': must be an absolute path") != NULL);
-	CHECK(strstr(reports, "'panic=reboot': expected poweroff or halt") != NULL);
+	CHECK(strstr(reports, "'init=sbin/init': must be an absolute path") !=
+	      NULL);
+	CHECK(strstr(reports, "'panic=reboot': expected poweroff or halt") !=
+	      NULL);
 }
 
 static void

@@ -21,9 +21,9 @@
 		if (wn_ != gn_ || ((bufsize) > 0 && strcmp(want_, got_))) { \
 			printf("  %s:%d: format %s: got \"%s\" (%d), "      \
 			       "want \"%s\" (%d)\n",                        \
-			       __FILE__, __LINE__, #__VA_ARGS__,             \
-			       (bufsize) ? got_ : "", gn_,                   \
-			       (bufsize) ? want_ : "", wn_);                 \
+			       __FILE__, __LINE__, #__VA_ARGS__,            \
+			       (bufsize) ? got_ : "", gn_,                  \
+			       (bufsize) ? want_ : "", wn_);                \
 			unit_case_failed = 1;                               \
 		}                                                           \
 	} while (0)

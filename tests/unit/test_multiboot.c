@@ -37,12 +37,12 @@ fresh_memory(void)
 
 /* --- Multiboot1 ------------------------------------------------------- */
 
-#define MB1_INFO 0x1000
+#define MB1_INFO    0x1000
 #define MB1_CMDLINE 0x2000
-#define MB1_LOADER 0x2100
-#define MB1_MODS 0x2200
-#define MB1_MODSTR 0x2300
-#define MB1_MMAP 0x3000
+#define MB1_LOADER  0x2100
+#define MB1_MODS    0x2200
+#define MB1_MODSTR  0x2300
+#define MB1_MMAP    0x3000
 
 static struct mb1_info *
 mb1_build(void)
@@ -69,7 +69,8 @@ mb1_build(void)
 	info->mods_addr = MB1_MODS;
 	e[0] = (struct mb1_mmap_entry){ 20, 0, 0x9fc00, BOOT_MEM_USABLE };
 	e[1] = (struct mb1_mmap_entry){ 20, 0x9fc00, 0x400, BOOT_MEM_RESERVED };
-	e[2] = (struct mb1_mmap_entry){ 20, 0x100000, 0x7ee0000, BOOT_MEM_USABLE };
+	e[2] = (struct mb1_mmap_entry){ 20, 0x100000, 0x7ee0000,
+					BOOT_MEM_USABLE };
 	info->mmap_addr = MB1_MMAP;
 	info->mmap_length = 3 * sizeof(*e);
 	return info;
@@ -121,7 +122,8 @@ mb1_short_mmap_entry_is_an_error(void)
 {
 	mb1_build();
 	((struct mb1_mmap_entry *)at(MB1_MMAP))[1].size = 4;
-	CHECK_INT(multiboot_parse(MB1_BOOT_MAGIC, MB1_INFO, offset(), &bi), -EINVAL);
+	CHECK_INT(multiboot_parse(MB1_BOOT_MAGIC, MB1_INFO, offset(), &bi),
+		  -EINVAL);
 	CHECK(bi.error != NULL && strstr(bi.error, "memory-map") != NULL);
 }
 
@@ -130,7 +132,8 @@ mb1_module_ending_before_start(void)
 {
 	mb1_build();
 	((struct mb1_module *)at(MB1_MODS))[0].end = 0x1000;
-	CHECK_INT(multiboot_parse(MB1_BOOT_MAGIC, MB1_INFO, offset(), &bi), -EINVAL);
+	CHECK_INT(multiboot_parse(MB1_BOOT_MAGIC, MB1_INFO, offset(), &bi),
+		  -EINVAL);
 }
 
 static void
@@ -151,7 +154,8 @@ static void
 wrong_magic(void)
 {
 	mb1_build();
-	CHECK_INT(multiboot_parse(0x12345678, MB1_INFO, offset(), &bi), -EINVAL);
+	CHECK_INT(multiboot_parse(0x12345678, MB1_INFO, offset(), &bi),
+		  -EINVAL);
 	CHECK(bi.error != NULL && strstr(bi.error, "magic") != NULL);
 }
 
@@ -187,7 +191,8 @@ mb2_build(uint32_t base)
 	const char *loader = "GRUB 2.06";
 
 	fresh_memory();
-	struct mb2_tag_string *s = mb2_tag(&b, MB2_TAG_CMDLINE, 8 + strlen(cmd) + 1);
+	struct mb2_tag_string *s =
+		mb2_tag(&b, MB2_TAG_CMDLINE, 8 + strlen(cmd) + 1);
 	strcpy(s->string, cmd);
 	s = mb2_tag(&b, MB2_TAG_LOADER_NAME, 8 + strlen(loader) + 1);
 	strcpy(s->string, loader);
@@ -197,11 +202,13 @@ mb2_build(uint32_t base)
 	m->end = 0x200400;
 	strcpy(m->string, "initramfs");
 
-	struct mb2_tag_mmap *mm = mb2_tag(&b, MB2_TAG_MMAP, sizeof(*mm) + 2 * 24);
+	struct mb2_tag_mmap *mm =
+		mb2_tag(&b, MB2_TAG_MMAP, sizeof(*mm) + 2 * 24);
 	mm->entry_size = 24;
 	struct mb2_mmap_entry *e = (void *)(mm + 1);
 	e[0] = (struct mb2_mmap_entry){ 0, 0x9fc00, BOOT_MEM_USABLE, 0 };
-	e[1] = (struct mb2_mmap_entry){ 0x100000, 0x7ee0000, BOOT_MEM_USABLE, 0 };
+	e[1] = (struct mb2_mmap_entry){ 0x100000, 0x7ee0000, BOOT_MEM_USABLE,
+					0 };
 
 	struct mb2_tag_framebuffer *fb = mb2_tag(&b, MB2_TAG_FRAMEBUFFER, 32);
 	fb->addr = 0xb8000;
@@ -274,7 +281,8 @@ mb2_without_end_tag(void)
 	mb2_tag(&b, 99, 40); /* an unknown tag filling the rest */
 	((struct mb2_info_head *)at(base))->total_size = b.pos;
 	CHECK_INT(b.pos, 64);
-	CHECK_INT(multiboot_parse(MB2_BOOT_MAGIC, base, offset(), &bi), -EINVAL);
+	CHECK_INT(multiboot_parse(MB2_BOOT_MAGIC, base, offset(), &bi),
+		  -EINVAL);
 	CHECK(bi.error != NULL && strstr(bi.error, "no end tag") != NULL);
 }
 
@@ -285,7 +293,8 @@ mb2_tag_running_past_the_end(void)
 	mb2_finish(&b);
 	struct mb2_tag *first = at(0x1000 + sizeof(struct mb2_info_head));
 	first->size = b.pos; /* reaches beyond total_size */
-	CHECK_INT(multiboot_parse(MB2_BOOT_MAGIC, 0x1000, offset(), &bi), -EINVAL);
+	CHECK_INT(multiboot_parse(MB2_BOOT_MAGIC, 0x1000, offset(), &bi),
+		  -EINVAL);
 }
 
 static void
@@ -295,7 +304,8 @@ mb2_tag_too_small(void)
 	mb2_finish(&b);
 	struct mb2_tag *first = at(0x1000 + sizeof(struct mb2_info_head));
 	first->size = 4; /* would loop forever or misread */
-	CHECK_INT(multiboot_parse(MB2_BOOT_MAGIC, 0x1000, offset(), &bi), -EINVAL);
+	CHECK_INT(multiboot_parse(MB2_BOOT_MAGIC, 0x1000, offset(), &bi),
+		  -EINVAL);
 }
 
 static void
@@ -303,11 +313,14 @@ mb2_bad_alignment_and_size(void)
 {
 	struct mb2_builder b = mb2_build(0x1000);
 	mb2_finish(&b);
-	CHECK_INT(multiboot_parse(MB2_BOOT_MAGIC, 0x1004, offset(), &bi), -EINVAL);
+	CHECK_INT(multiboot_parse(MB2_BOOT_MAGIC, 0x1004, offset(), &bi),
+		  -EINVAL);
 	((struct mb2_info_head *)at(0x1000))->total_size = 4;
-	CHECK_INT(multiboot_parse(MB2_BOOT_MAGIC, 0x1000, offset(), &bi), -EINVAL);
+	CHECK_INT(multiboot_parse(MB2_BOOT_MAGIC, 0x1000, offset(), &bi),
+		  -EINVAL);
 	((struct mb2_info_head *)at(0x1000))->total_size = 0x7fffffff;
-	CHECK_INT(multiboot_parse(MB2_BOOT_MAGIC, 0x1000, offset(), &bi), -EINVAL);
+	CHECK_INT(multiboot_parse(MB2_BOOT_MAGIC, 0x1000, offset(), &bi),
+		  -EINVAL);
 }
 
 static void
@@ -318,7 +331,8 @@ mb2_bad_mmap_entry_size(void)
 	struct mb2_tag_mmap *mm = mb2_tag(&b, MB2_TAG_MMAP, sizeof(*mm) + 24);
 	mm->entry_size = 8;
 	mb2_finish(&b);
-	CHECK_INT(multiboot_parse(MB2_BOOT_MAGIC, 0x1000, offset(), &bi), -EINVAL);
+	CHECK_INT(multiboot_parse(MB2_BOOT_MAGIC, 0x1000, offset(), &bi),
+		  -EINVAL);
 }
 
 static void
@@ -327,7 +341,8 @@ mb2_full_mmap_counts_dropped_entries(void)
 	unsigned n = BOOT_MMAP_MAX + 5;
 	struct mb2_builder b = { 0x1000, sizeof(struct mb2_info_head) };
 	fresh_memory();
-	struct mb2_tag_mmap *mm = mb2_tag(&b, MB2_TAG_MMAP, sizeof(*mm) + n * 24);
+	struct mb2_tag_mmap *mm =
+		mb2_tag(&b, MB2_TAG_MMAP, sizeof(*mm) + n * 24);
 	mm->entry_size = 24;
 	struct mb2_mmap_entry *e = (void *)(mm + 1);
 	for (unsigned i = 0; i < n; i++)
