@@ -19,6 +19,8 @@
 #include "kernel/lib/panic.h"
 #include "kernel/lib/printk.h"
 #include "kernel/test/ktest.h"
+#include "mm/frame.h"
+#include "mm/kernel_space.h"
 #include "mm/memlayout.h"
 
 #ifndef SPROUT_VERSION
@@ -155,6 +157,9 @@ kmain(uint32_t magic, paddr_t info_pa)
 	gdt_init();                             /* segments, TSS, IST stacks */
 	trap_init();                            /* the IDT: exceptions, IRQs */
 	boot_info_print(&boot_info);            /* memory map, modules, screen */
+	frame_init(&boot_info, EARLY_DIRECT_MAP_SIZE); /* free RAM, by frame */
+	kernel_space_init(&boot_info);          /* direct map, W^X kernel */
+	frame_stats_print("frame");             /* the counters, once */
 	pic_init();                             /* IRQs to vectors 32-47 */
 	pit_init();                             /* the timer tick, HZ a second */
 	acpi_init(&boot_info);                  /* tables for power off, reset */

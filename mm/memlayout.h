@@ -37,21 +37,33 @@
 #define PAGE_SIZE	4096
 #define LARGE_PAGE_SIZE 0x200000 /* 2 MiB: one page-directory entry */
 
+#define KSTACK_BASE 0xffffc00000000000 /* kernel stacks (mm/kstack.c) */
+
+#define USER_END 0x0000800000000000 /* first address past the user half */
+
 #ifndef __ASSEMBLER__
 #include "kernel/lib/types.h"
+
+#ifdef UNIT_TEST
+/* Host unit tests simulate physical memory with a buffer. */
+extern uintptr_t unit_test_phys_base;
+#define PHYS_BASE unit_test_phys_base
+#else
+#define PHYS_BASE DIRECT_MAP_BASE
+#endif
 
 /* Where the kernel can touch physical address @pa. */
 static inline void *
 phys_to_virt(paddr_t pa)
 {
-	return (void *)(pa + DIRECT_MAP_BASE);
+	return (void *)(pa + PHYS_BASE);
 }
 
 /* The physical address behind a direct-map pointer. */
 static inline paddr_t
 virt_to_phys(const void *va)
 {
-	return (vaddr_t)va - DIRECT_MAP_BASE;
+	return (vaddr_t)va - PHYS_BASE;
 }
 
 /* The physical address of a symbol in the kernel image. */

@@ -1,0 +1,152 @@
+/*
+ * Building the kernel's page tables.
+ *
+ * Every address space shares the kernel half (PML4 entries 256..511). To
+ * make sharing automatic, the 256 page-directory-pointer tables below
+ * those entries are allocated here, once; a new address space copies the
+ * 256 entries (kernel_space_new_root), so a kernel mapping added later,
+ * anywhere in the kernel half, appears in every address space at once.
+ *
+ * The kernel image, mapped with 4 KiB pages so each section gets its own
+ * permissions (W^X: nothing is both writable and executable):
+ *
+ *   .text    r-x   code
+ *   .rodata  r--   constants, the symbol table
+ *   .data    rw-   NX
+ *   .bss     rw-   NX
+ *   .boot    not mapped: the 32-bit entry code is never needed again
+ */
+#include "mm/kernel_space.h"
+#include "boot/bootinfo.h"
+#include "kernel/cpu/x86.h"
+#include "kernel/lib/panic.h"
+#include "kernel/lib/printk.h"
+#include "mm/frame.h"
+#include "mm/memlayout.h"
+#include "mm/paging.h"
+
+#define CPUID_STRUCTURED_FEATURES 7
+#define CPUID_7_EBX_SMEP	  (1 << 7)
+#define CPUID_7_EBX_SMAP	  (1 << 20)
+#define GIB			  (1ull << 30)
+
+extern const char __text_start[], __text_end[];
+extern const char __rodata_start[], __rodata_end[];
+extern const char __data_start[], __bss_end[];
+
+paddr_t kernel_root;
+bool cpu_has_smap;
+
+static pte_t *
+root_table(void)
+{
+	return phys_to_virt(kernel_root);
+}
+
+/* Map [start, end) of the kernel image at its linked address. */
+static void
+map_image_section(const char *start, const char *end, pte_t flags)
+{
+	for (vaddr_t va = (vaddr_t)start; va < (vaddr_t)end; va += PAGE_SIZE)
+		if (paging_map(kernel_root, va, va - KERNEL_VMA, flags))
+			panic("paging: cannot map the kernel image at %#llx",
+			      (unsigned long long)va);
+}
+
+/* The end of the direct map: all RAM, and at least 4 GiB so that the
+ * devices below 4 GiB (the local APIC, framebuffers) are reachable. */
+static paddr_t
+direct_map_end(const struct boot_info *bi)
+{
+	paddr_t end = 4 * GIB;
+
+	for (size_t i = 0; i < bi->mmap_count; i++)
+		if (bi->mmap[i].type == BOOT_MEM_USABLE)
+			end = MAX(end, bi->mmap[i].base + bi->mmap[i].length);
+	return ALIGN_UP(end, LARGE_PAGE_SIZE);
+}
+
+static void
+cpu_protection_init(void)
+{
+	struct cpuid_regs max = cpuid(0, 0);
+	uint32_t features = 0;
+
+	if (rdmsr(MSR_EFER) & EFER_NXE)
+		pte_nx = PTE_NX;
+	if (max.eax >= CPUID_STRUCTURED_FEATURES)
+		features = cpuid(CPUID_STRUCTURED_FEATURES, 0).ebx;
+	/* SMEP: the kernel may not execute user pages. SMAP: the kernel may
+	 * not touch user pages except inside uaccess windows (stac/clac). */
+	uint64_t cr4 = read_cr4();
+	if (features & CPUID_7_EBX_SMEP)
+		cr4 |= CR4_SMEP;
+	if (features & CPUID_7_EBX_SMAP) {
+		cr4 |= CR4_SMAP;
+		cpu_has_smap = true;
+	}
+	write_cr4(cr4);
+	pr_info("cpu: NX %s, SMEP %s, SMAP %s\n", pte_nx ? "on" : "absent",
+		features & CPUID_7_EBX_SMEP ? "on" : "absent",
+		cpu_has_smap ? "on" : "absent");
+}
+
+void
+kernel_space_init(const struct boot_info *bi)
+{
+	cpu_protection_init();
+
+	kernel_root = frame_alloc(FRAME_PAGE_TABLE);
+	if (!kernel_root)
+		panic("paging: no memory for the kernel's page tables");
+	for (int i = PML4_KERNEL_FIRST; i < PT_ENTRIES; i++) {
+		paddr_t pdpt = frame_alloc(FRAME_PAGE_TABLE);
+		if (!pdpt)
+			panic("paging: no memory for the kernel's page tables");
+		root_table()[i] = pdpt | PTE_PRESENT | PTE_WRITABLE;
+	}
+
+	paddr_t end = direct_map_end(bi);
+	for (paddr_t pa = 0; pa < end; pa += LARGE_PAGE_SIZE)
+		if (paging_map_large(kernel_root, DIRECT_MAP_BASE + pa, pa,
+				     PTE_WRITABLE | pte_nx))
+			panic("paging: cannot build the direct map");
+
+	map_image_section(__text_start, __text_end, 0);
+	map_image_section(__rodata_start, __rodata_end, pte_nx);
+	map_image_section(__data_start, __bss_end, PTE_WRITABLE | pte_nx);
+
+	/* The switch: from here on the boot tables, the identity map and
+	 * the kernel's low alias are gone. */
+	write_cr3(kernel_root);
+	frame_release_high();
+	pr_info("paging: direct map of %llu MiB at %#llx; kernel text r-x, rodata r--, data rw-; page 0 unmapped\n",
+		(unsigned long long)(end >> 20),
+		(unsigned long long)DIRECT_MAP_BASE);
+}
+
+paddr_t
+kernel_space_new_root(void)
+{
+	paddr_t root = frame_alloc(FRAME_PAGE_TABLE);
+
+	if (!root)
+		return 0;
+	pte_t *entries = phys_to_virt(root);
+	for (int i = PML4_KERNEL_FIRST; i < PT_ENTRIES; i++)
+		entries[i] = root_table()[i];
+	return root;
+}
+
+void
+kernel_space_switch(paddr_t root)
+{
+	if (read_cr3() != root)
+		write_cr3(root);
+}
+
+void
+tlb_flush_page(vaddr_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
