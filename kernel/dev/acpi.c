@@ -150,6 +150,13 @@ struct acpi_fadt {
 } __packed;
 _Static_assert(sizeof(struct acpi_fadt) == 276, "ACPI 6 FADT is 276 bytes");
 
+/* Spot checks against the offsets the spec's FADT table gives. */
+_Static_assert(offsetof(struct acpi_fadt, pm1a_cnt_blk) == 64, "FADT layout");
+_Static_assert(offsetof(struct acpi_fadt, flags) == 112, "FADT layout");
+_Static_assert(offsetof(struct acpi_fadt, x_dsdt) == 140, "FADT layout");
+_Static_assert(offsetof(struct acpi_fadt, x_pm1a_cnt_blk) == 172,
+	       "FADT layout");
+
 #define ACPI_FADT_V1_LEN 116 /* the shortest FADT: ACPI 1.0's */
 _Static_assert(offsetof(struct acpi_fadt, reset_reg) == ACPI_FADT_V1_LEN,
 	       "ACPI 1.0 FADT is 116 bytes");
@@ -210,6 +217,21 @@ acpi_phys_range_mapped(paddr_t pa, uint64_t len)
 	return pa < EARLY_DIRECT_MAP_SIZE && len <= EARLY_DIRECT_MAP_SIZE - pa;
 }
 
+const char *
+acpi_gas_space_name(uint8_t space_id)
+{
+	switch (space_id) {
+	case ACPI_GAS_SPACE_MEMORY:
+		return "memory space";
+	case ACPI_GAS_SPACE_IO:
+		return "I/O space";
+	case ACPI_GAS_SPACE_PCI:
+		return "PCI configuration space";
+	default:
+		return "an unusual address space";
+	}
+}
+
 /*
  * Check an RSDP candidate at @p, of which @avail bytes may be read, and
  * copy it into @found. Returns 0 when the ACPI 1.0 part is sound; then
@@ -237,14 +259,12 @@ acpi_rsdp_check(const uint8_t *p, size_t avail, const char *where,
 	/* ACPI 2.0: the extended checksum covers r->length bytes. */
 	length = avail >= sizeof(*r) ? r->length : 0;
 	if (length < sizeof(*r) || length > avail) {
-		pr_warn("acpi: RSDP %s: rev %u but its 2.0 part is not all "
-			"there; using the RSDT\n",
+		pr_warn("acpi: RSDP %s: rev %u but its 2.0 part is not all there; using the RSDT\n",
 			where, r->revision);
 		return 0;
 	}
 	if (!acpi_checksum_ok(p, length)) {
-		pr_warn("acpi: RSDP %s has a bad extended checksum; "
-			"using the RSDT\n",
+		pr_warn("acpi: RSDP %s has a bad extended checksum; using the RSDT\n",
 			where);
 		return 0;
 	}
@@ -298,8 +318,7 @@ acpi_rsdp_find(const struct boot_info *bi, struct acpi_rsdp_found *found)
 		if (acpi_rsdp_check(bi->rsdp, len, "from the boot loader",
 				    found) == 0)
 			return 0;
-		pr_warn("acpi: boot loader's RSDP unusable; searching the "
-			"BIOS areas\n");
+		pr_warn("acpi: boot loader's RSDP unusable; searching the BIOS areas\n");
 	}
 	return acpi_rsdp_scan(found);
 }
@@ -319,28 +338,24 @@ acpi_table_get(paddr_t pa, const char *sig,
 	if (pa == 0)
 		return -ENOENT;
 	if (!acpi_phys_range_mapped(pa, sizeof(*h))) {
-		pr_warn("acpi: %s at 0x%lx lies beyond the first 4 GiB; "
-			"ignored\n",
+		pr_warn("acpi: %s at 0x%lx lies beyond the first 4 GiB; ignored\n",
 			sig, pa);
 		return -ERANGE;
 	}
 	h = phys_to_virt(pa);
 	if (!acpi_sig_eq(h->signature, sig)) {
 		acpi_sig_printable(h->signature, found_sig);
-		pr_warn("acpi: expected %s at 0x%lx but found \"%s\"; "
-			"ignored\n",
+		pr_warn("acpi: expected %s at 0x%lx but found \"%s\"; ignored\n",
 			sig, pa, found_sig);
 		return -EINVAL;
 	}
 	if (h->length < sizeof(*h) || h->length > ACPI_TABLE_MAX_LEN) {
-		pr_warn("acpi: %s at 0x%lx has implausible length %u; "
-			"ignored\n",
+		pr_warn("acpi: %s at 0x%lx has implausible length %u; ignored\n",
 			sig, pa, h->length);
 		return -EINVAL;
 	}
 	if (!acpi_phys_range_mapped(pa, h->length)) {
-		pr_warn("acpi: %s at 0x%lx (%u bytes) lies beyond the first "
-			"4 GiB; ignored\n",
+		pr_warn("acpi: %s at 0x%lx (%u bytes) lies beyond the first 4 GiB; ignored\n",
 			sig, pa, h->length);
 		return -ERANGE;
 	}
@@ -404,8 +419,7 @@ acpi_root_find(const struct acpi_root *root, const char *sig, size_t *next,
 		if (pa == 0)
 			continue;
 		if (!acpi_phys_range_mapped(pa, sizeof(*h))) {
-			pr_warn("acpi: a table at 0x%lx lies beyond the first "
-				"4 GiB; ignored\n",
+			pr_warn("acpi: a table at 0x%lx lies beyond the first 4 GiB; ignored\n",
 				pa);
 			continue;
 		}
@@ -451,9 +465,9 @@ acpi_pm1_port(const struct acpi_gas *gas, uint32_t port32, const char *name)
 		if (gas->space_id == ACPI_GAS_SPACE_IO &&
 		    gas->address <= IO_PORT_MAX)
 			return (uint16_t)gas->address;
-		pr_warn("acpi: X_%s is 0x%lx in address space %u, which we "
-			"cannot drive; using %s_BLK\n",
-			name, gas->address, gas->space_id, name);
+		pr_warn("acpi: X_%s is 0x%lx in %s, which we cannot drive; using %s_BLK\n",
+			name, gas->address, acpi_gas_space_name(gas->space_id),
+			name);
 	}
 	if (port32 > IO_PORT_MAX) {
 		pr_warn("acpi: %s_BLK 0x%x is not an I/O port; ignored\n", name,
@@ -471,8 +485,7 @@ acpi_fadt_parse(const struct acpi_sdt_header *table,
 	struct acpi_fadt fadt;
 
 	if (table->length < ACPI_FADT_V1_LEN) {
-		pr_warn("acpi: FACP is %u bytes, shorter than ACPI 1.0's %u; "
-			"ignored\n",
+		pr_warn("acpi: FACP is %u bytes, shorter than ACPI 1.0's %u; ignored\n",
 			table->length, ACPI_FADT_V1_LEN);
 		return -EINVAL;
 	}
@@ -573,12 +586,11 @@ acpi_print_summary(const struct acpi_power_info *info)
 		ksnprintf(reset, sizeof(reset), "reset via 0x%lx",
 			  info->reset_addr);
 	else
-		ksnprintf(reset, sizeof(reset),
-			  "reset register 0x%lx in space %u", info->reset_addr,
-			  info->reset_space);
+		ksnprintf(reset, sizeof(reset), "reset register 0x%lx in %s",
+			  info->reset_addr,
+			  acpi_gas_space_name(info->reset_space));
 
-	pr_info("acpi: RSDP rev %u (%s), FADT rev %u, PM1a_CNT 0x%x%s, %s, "
-		"%s\n",
+	pr_info("acpi: RSDP rev %u (%s), FADT rev %u, PM1a_CNT 0x%x%s, %s, %s\n",
 		info->rsdp_revision, info->used_xsdt ? "XSDT" : "RSDT",
 		info->fadt_revision, info->pm1a_cnt, pm1b, s5, reset);
 }
@@ -592,7 +604,6 @@ acpi_init(const struct boot_info *bi)
 	const struct acpi_sdt_header *fadt;
 	size_t next = 0;
 	bool parsed = false;
-	int err;
 
 	acpi_info_valid = false;
 	memset(&info, 0, sizeof(info));
@@ -603,9 +614,10 @@ acpi_init(const struct boot_info *bi)
 	}
 	info.rsdp_revision = found.rsdp.revision;
 
-	err = acpi_root_choose(&found, &root, &info.used_xsdt);
-	if (err)
-		return err;
+	if (acpi_root_choose(&found, &root, &info.used_xsdt) != 0) {
+		pr_warn("acpi: no usable RSDT or XSDT; no ACPI power-off\n");
+		return -ENOENT;
+	}
 
 	/* Take the first FADT that checks out; a broken one is skipped. */
 	while (!parsed &&
@@ -617,8 +629,7 @@ acpi_init(const struct boot_info *bi)
 	}
 
 	if (info.hw_reduced)
-		pr_warn("acpi: hardware-reduced ACPI: no PM1 control block, "
-			"so no power-off through it\n");
+		pr_warn("acpi: hardware-reduced ACPI: no PM1 control block, so no power-off through it\n");
 	else if (info.pm1a_cnt == 0)
 		pr_warn("acpi: the FADT names no PM1a control block\n");
 

@@ -66,12 +66,15 @@ struct acpi_power_info {
  * Find the ACPI tables and fill in the power information. Call it once,
  * after printk works; it only reads memory (it writes no register). Returns
  * 0 when the FADT was found (even if \_S5 was not: check s5_found),
- * -ENODEV without an RSDP, -ENOENT without a usable FADT.
+ * -ENODEV without an RSDP, -ENOENT without a usable root table or FADT.
  */
 int acpi_init(const struct boot_info *bi);
 
 /* What acpi_init() found, or NULL if it failed or has not run. */
 const struct acpi_power_info *acpi_power_info(void);
+
+/* "memory space", "I/O space", ...: for messages about registers. */
+const char *acpi_gas_space_name(uint8_t space_id);
 
 /* Do the @len bytes at @table add up to 0 modulo 256, as every ACPI
  * structure's checksum field arranges? */

@@ -84,8 +84,7 @@ power_acpi_claim(const struct acpi_power_info *acpi)
 			return 0;
 		cpu_relax();
 	}
-	pr_warn("power: the firmware did not hand over ACPI (SCI_EN stays "
-		"0); trying anyway\n");
+	pr_warn("power: the firmware did not hand over ACPI (SCI_EN stays 0); trying anyway\n");
 	return -ETIMEDOUT;
 }
 
@@ -117,8 +116,7 @@ static int
 power_acpi_off(const struct acpi_power_info *acpi)
 {
 	if (acpi == NULL) {
-		pr_err("power: no ACPI tables (acpi_init failed or never "
-		       "ran)\n");
+		pr_err("power: no ACPI tables (acpi_init failed or never ran)\n");
 		return -ENODEV;
 	}
 	if (acpi->pm1a_cnt == 0) {
@@ -172,17 +170,13 @@ power_reset_acpi(const struct acpi_power_info *acpi)
 	if (acpi == NULL || !acpi->has_reset_reg)
 		return -ENODEV;
 	if (acpi->reset_space != ACPI_GAS_SPACE_IO) {
-		pr_warn("power: the ACPI reset register 0x%lx is in %s "
-			"space, not I/O; skipping it\n",
+		pr_warn("power: the ACPI reset register 0x%lx is in %s, not I/O space; skipping it\n",
 			acpi->reset_addr,
-			acpi->reset_space == ACPI_GAS_SPACE_MEMORY ? "memory"
-			: acpi->reset_space == ACPI_GAS_SPACE_PCI ? "PCI config"
-								  : "another");
+			acpi_gas_space_name(acpi->reset_space));
 		return -ENODEV;
 	}
 	if (acpi->reset_addr > UINT16_MAX) {
-		pr_warn("power: ACPI reset port 0x%lx does not exist; "
-			"skipping it\n",
+		pr_warn("power: ACPI reset port 0x%lx does not exist; skipping it\n",
 			acpi->reset_addr);
 		return -ENODEV;
 	}
@@ -227,8 +221,7 @@ power_reset_kbc(void)
 		cpu_relax();
 	}
 	if (i == POWER_KBC_POLLS) {
-		pr_warn("power: no keyboard controller answers; skipping "
-			"it\n");
+		pr_warn("power: no keyboard controller answers; skipping it\n");
 		return -ENODEV;
 	}
 
