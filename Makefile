@@ -8,12 +8,15 @@
 #   make gdb        QEMU paused, GDB attached, stopped at kmain
 #   make usb DEV=/dev/sdX   write the ISO to a USB stick (asks first)
 #   make format-check       is the C code formatted as .clang-format says?
+#   make bench      the in-kernel benchmarks, in QEMU's deterministic mode
 #
 # Knobs (make run MEM=512M APPEND="loglevel=7"):
 #   CROSS_COMPILE  tool prefix, e.g. x86_64-elf-; chosen automatically when
 #                  x86_64-elf-gcc is on the PATH, else the host tools
 #   CC             the compiler: gcc (default) or clang
 #   V=1            print every command in full
+#   DEBUG=0        leave out the kernel's self-checks (kmalloc red zones and
+#                  poison), as for measuring; DEBUG=1 is the default
 #   MEM            guest memory for QEMU (128M)
 #   CPUS           guest CPUs (1)
 #   MACHINE        QEMU machine: pc (default) or q35
@@ -60,6 +63,10 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	-I. -DSPROUT_VERSION='"$(VERSION)"' -MMD -MP
+DEBUG ?= 1
+ifeq ($(DEBUG),1)
+KERNEL_CFLAGS += -DKMALLOC_DEBUG
+endif
 ifneq ($(shell $(CC) --version 2>/dev/null | grep -c clang),0)
 KERNEL_CFLAGS += --target=x86_64-elf
 endif
@@ -73,7 +80,7 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 --build-id=none \
 # Host unit tests: the kernel's portable code, checked by sanitizers.
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -DSPROUT_VERSION='"$(VERSION)"'
+	-fno-omit-frame-pointer -DSPROUT_VERSION='"$(VERSION)"' -DUNIT_TEST
 
 # --- Sources --------------------------------------------------------------
 
@@ -86,14 +93,16 @@ ISO := $(BUILD)/sprout.iso
 SELFTEST_ISO := $(BUILD)/sprout-selftest.iso
 
 # Each unit test: tests/unit/test_X.c plus the kernel files it tests.
-UNIT_TESTS := format cmdline multiboot acpi
+UNIT_TESTS := format cmdline multiboot acpi buddy paging
 unit_srcs_format := kernel/lib/format.c
 unit_srcs_cmdline := kernel/cmdline.c
 unit_srcs_multiboot := boot/multiboot.c
 unit_srcs_acpi := kernel/dev/acpi_aml.c
+unit_srcs_buddy := mm/buddy.c
+unit_srcs_paging := mm/paging.c mm/buddy.c
 UNIT_BINS := $(patsubst %,$(BUILD)/unit/test_%,$(UNIT_TESTS))
 
-.PHONY: all kernel iso unit run run-iso run-uefi gdb test usb format \
+.PHONY: all kernel iso unit run run-iso run-uefi gdb test usb format bench \
 	format-check clean run-now run-iso-now run-uefi-now gdb-now test-now
 all: $(KERNEL) $(INITRAMFS)
 kernel: $(KERNEL)
@@ -220,6 +229,22 @@ test-now: $(KERNEL) $(INITRAMFS) $(SELFTEST_ISO) $(UNIT_BINS) clang-kernel
 clang-kernel:
 	$(if $(shell command -v clang 2>/dev/null),\
 		@$(MAKE) --no-print-directory BUILD=$(BUILD)/clang CC=clang kernel)
+
+# --- Benchmarks -----------------------------------------------------------
+#
+# A release build (DEBUG=0) in QEMU's instruction-counting mode: the guest
+# clock advances 1 ns per instruction, so each figure is an instruction
+# count that repeats from run to run, whatever else the machine is doing.
+
+BENCH_BUILD := $(BUILD)/bench
+bench:
+	@tools/deps.sh run
+	@$(MAKE) --no-print-directory BUILD=$(BENCH_BUILD) DEBUG=0 kernel
+	@$(QEMU) -machine pc -cpu qemu64 -m 128M -display none -no-reboot \
+		-nic none -icount shift=0,sleep=off -serial stdio \
+		-kernel $(BENCH_BUILD)/sprout.elf \
+		-append "test=bench-mm panic=poweroff" \
+		| tr -d '\r' | grep -a 'bench ' | sed 's/ns$$/instructions/'
 
 # --- Housekeeping ---------------------------------------------------------
 

@@ -19,6 +19,7 @@
 #include "kernel/lib/panic.h"
 #include "kernel/lib/printk.h"
 #include "kernel/test/ktest.h"
+#include "mm/fault.h"
 #include "mm/frame.h"
 #include "mm/kernel_space.h"
 #include "mm/memlayout.h"
@@ -159,6 +160,7 @@ kmain(uint32_t magic, paddr_t info_pa)
 	boot_info_print(&boot_info);            /* memory map, modules, screen */
 	frame_init(&boot_info, EARLY_DIRECT_MAP_SIZE); /* free RAM, by frame */
 	kernel_space_init(&boot_info);          /* direct map, W^X kernel */
+	fault_init();                           /* page faults, stack guards */
 	frame_stats_print("frame");             /* the counters, once */
 	pic_init();                             /* IRQs to vectors 32-47 */
 	pit_init();                             /* the timer tick, HZ a second */

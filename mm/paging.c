@@ -14,6 +14,13 @@
 
 pte_t pte_nx;
 
+/* Does a last-level entry hold a page (present, or kept as PROT_NONE)? */
+static bool
+holds_page(pte_t entry)
+{
+	return entry & (PTE_PRESENT | PTE_PROTNONE);
+}
+
 static pte_t *
 table_at(paddr_t pa)
 {
@@ -68,7 +75,7 @@ paging_map(paddr_t root, vaddr_t va, paddr_t pa, pte_t flags)
 
 	if (!pte)
 		return -ENOMEM;
-	if (*pte & PTE_PRESENT)
+	if (holds_page(*pte))
 		return -EEXIST;
 	*pte = (pa & PTE_ADDR_MASK) | (flags & PTE_FLAGS_MASK) | PTE_PRESENT;
 	return 0;
@@ -93,7 +100,7 @@ paging_unmap(paddr_t root, vaddr_t va, paddr_t *pa)
 {
 	pte_t *pte = walk_to(root, va, 1, false);
 
-	if (!pte || !(*pte & PTE_PRESENT))
+	if (!pte || !holds_page(*pte))
 		return -ENOENT;
 	if (pa)
 		*pa = *pte & PTE_ADDR_MASK;
@@ -107,9 +114,13 @@ paging_protect(paddr_t root, vaddr_t va, pte_t flags)
 {
 	pte_t *pte = walk_to(root, va, 1, false);
 
-	if (!pte || !(*pte & PTE_PRESENT))
+	if (!pte || !holds_page(*pte))
 		return -ENOENT;
-	*pte = (*pte & PTE_ADDR_MASK) | (flags & PTE_FLAGS_MASK) | PTE_PRESENT;
+	if (!(flags & PTE_PROTNONE))
+		flags |= PTE_PRESENT;
+	else
+		flags &= ~PTE_PRESENT;
+	*pte = (*pte & PTE_ADDR_MASK) | (flags & PTE_FLAGS_MASK);
 	tlb_flush_page(va);
 	return 0;
 }
@@ -121,7 +132,8 @@ paging_translate(paddr_t root, vaddr_t va, paddr_t *pa, pte_t *flags)
 
 	for (int level = PT_LEVELS; level >= 1; level--) {
 		pte_t entry = table_at(table)[pt_index(va, level)];
-		if (!(entry & PTE_PRESENT))
+		if (!(entry & PTE_PRESENT) &&
+		    !(level == 1 && holds_page(entry)))
 			return false;
 		if (level == 1 || (level == 2 && (entry & PTE_LARGE))) {
 			uint64_t page_mask = level == 1 ? PAGE_SIZE - 1

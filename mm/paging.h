@@ -28,6 +28,9 @@
  *   P present   W writable   U user may access   T write-through
  *   C cache disable   A accessed   D dirty   L large page (PD level)
  *   G global   NX no execute (only when EFER.NXE is on)
+ *   avl: ignored by the CPU, free for the kernel. Sprout uses bit 9,
+ *   PTE_PROTNONE, for a page of a PROT_NONE region: the entry keeps its
+ *   frame but is not present, so every access faults, the kernel's too.
  *
  * The CPU ANDs the permissions of all four levels, so Sprout leaves the
  * upper levels permissive and decides at the last one.
@@ -48,6 +51,7 @@ typedef uint64_t pte_t;
 #define PTE_DIRTY	  (1ull << 6)
 #define PTE_LARGE	  (1ull << 7)
 #define PTE_GLOBAL	  (1ull << 8)
+#define PTE_PROTNONE	  (1ull << 9) /* software: mapped, but PROT_NONE */
 #define PTE_NX		  (1ull << 63)
 #define PTE_ADDR_MASK	  0x000ffffffffff000ull
 #define PTE_FLAGS_MASK	  (~PTE_ADDR_MASK)
@@ -75,9 +79,11 @@ int paging_map_large(paddr_t root, vaddr_t va, paddr_t pa, pte_t flags);
 /* Remove the 4 KiB mapping at @va; its frame goes to *@pa (if not NULL).
  * -ENOENT if nothing is mapped there. The frame is not freed. */
 int paging_unmap(paddr_t root, vaddr_t va, paddr_t *pa);
-/* Change the flags of the 4 KiB mapping at @va. -ENOENT if unmapped. */
+/* Change the flags of the 4 KiB mapping at @va (PTE_PROTNONE instead of
+ * PTE_PRESENT makes it inaccessible but keeps it). -ENOENT if unmapped. */
 int paging_protect(paddr_t root, vaddr_t va, pte_t flags);
-/* The physical address and flags behind @va; false if unmapped. */
+/* The physical address and flags behind @va; false if unmapped. A
+ * PTE_PROTNONE page counts as mapped (its flags say so). */
 bool paging_translate(paddr_t root, vaddr_t va, paddr_t *pa, pte_t *flags);
 /* The last-level entry for @va, creating tables on the way when @create;
  * NULL if a table is missing (or could not be allocated). */

@@ -40,6 +40,8 @@ QEMU = "qemu-system-x86_64"
 BANNER = re.compile(r"Sprout \d+\.\d+\.\d+ \(x86-64\)")
 KTEST_LINE = re.compile(r"test (\S+): (OK|FAILED)$", re.M)
 BOOT_GROUP = ["bootinfo", "initramfs-module", "trap-roundtrip", "timer", "acpi"]
+MM_GROUP = ["paging", "address-spaces", "mm-copy", "regions", "uaccess",
+            "kmalloc-stress"]
 LOG_TAIL_LINES = 25
 
 
@@ -170,6 +172,16 @@ def wait_for_lines(log, patterns, timeout):
     return False
 
 
+def crash_test(name, ktest, expect, backtrace=()):
+    """A deliberate kernel bug (test=KTEST) whose panic must say EXPECT and
+    whose backtrace must name the functions in BACKTRACE, in order."""
+    return BootTest(name, ["-machine", "pc"] +
+                    kernel_args("test=%s panic=poweroff" % ktest),
+                    [BANNER] + expect + ["Backtrace:"] +
+                    ["] %s+" % f for f in backtrace] + ["power: off"],
+                    panic_ok=True)
+
+
 def boot_tests():
     boot_ok = [BANNER, "memory:", "ktest: %d passed, 0 failed" % len(BOOT_GROUP),
                "power: off"]
@@ -200,6 +212,29 @@ def boot_tests():
                  ["PANIC: double fault", "Backtrace:",
                   "] ktest_stack_overflow+", "] kmain+", "power: off"],
                  panic_ok=True),
+        BootTest("memory-pc", ["-machine", "pc"] + kernel_args("test=mm panic=poweroff"),
+                 [BANNER, "page 0 unmapped",
+                  "ktest: %d passed, 0 failed" % len(MM_GROUP), "power: off"],
+                 MM_GROUP),
+        # With SMAP and SMEP on (-cpu max has them), uaccess must still work.
+        BootTest("memory-smap-q35", ["-machine", "q35", "-cpu", "max"] +
+                 kernel_args("test=mm panic=poweroff"),
+                 ["cpu: NX on, SMEP on, SMAP on",
+                  "ktest: %d passed, 0 failed" % len(MM_GROUP), "power: off"],
+                 MM_GROUP),
+        crash_test("panic-kstack-overflow", "kstack-overflow",
+                   ["PANIC: kernel stack overflow in task 42"], ["recurse"]),
+        crash_test("panic-kmalloc-overflow", "kmalloc-overflow",
+                   ["PANIC: kmalloc: write past the end of a 24-byte object",
+                    "allocated by ktest_kmalloc_overflow+"]),
+        crash_test("panic-kmalloc-double-free", "kmalloc-double-free",
+                   ["PANIC: kfree: double free of"],
+                   ["kfree", "ktest_kmalloc_double_free"]),
+        crash_test("panic-kmalloc-use-after-free", "kmalloc-use-after-free",
+                   ["PANIC: kmalloc: freed object at", "was written after kfree"]),
+        crash_test("panic-null-deref", "null-deref",
+                   ["PANIC: page fault", "cr2 0x0000000000000000"],
+                   ["ktest_null_deref", "ktest_run", "kmain"]),
         BootTest("cmdline-bad-words",
                  ["-machine", "pc"] + kernel_args(
                      "bogus=1 quantum=abc bogus=2 loglevel=9 console=tty "

@@ -38,6 +38,13 @@
 #define IRQ_COUNT		  16
 #define VECTOR_COUNT		  256
 
+/* Page-fault error-code bits, as the CPU pushes them. */
+#define PF_PRESENT  (1 << 0) /* 0: page not present; 1: protection */
+#define PF_WRITE    (1 << 1) /* the access was a write */
+#define PF_USER	    (1 << 2) /* in user mode */
+#define PF_RESERVED (1 << 3) /* a reserved bit was set in an entry */
+#define PF_FETCH    (1 << 4) /* an instruction fetch */
+
 /* Interrupt stack table slots (kernel/cpu/gdt.c sets up the stacks). */
 #define IST_DOUBLE_FAULT  1
 #define IST_NMI		  2

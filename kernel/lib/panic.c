@@ -19,12 +19,6 @@
 #include "kernel/lib/format.h"
 #include "kernel/lib/printk.h"
 
-#define PF_PRESENT  (1 << 0) /* page-fault error code bits */
-#define PF_WRITE    (1 << 1)
-#define PF_USER	    (1 << 2)
-#define PF_RESERVED (1 << 3)
-#define PF_FETCH    (1 << 4)
-
 static enum panic_action panic_action = PANIC_HALT;
 static int panicking;
 

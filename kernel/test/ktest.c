@@ -22,6 +22,18 @@ static const struct ktest tests[] = {
 	{ "fault", NULL, ktest_fault },
 	{ "stack-overflow", NULL, ktest_stack_overflow },
 	{ "reset", NULL, ktest_reset },
+	{ "paging", "mm", ktest_paging },
+	{ "address-spaces", "mm", ktest_address_spaces },
+	{ "mm-copy", "mm", ktest_mm_copy },
+	{ "regions", "mm", ktest_regions },
+	{ "uaccess", "mm", ktest_uaccess },
+	{ "kmalloc-stress", "mm", ktest_kmalloc_stress },
+	{ "kstack-overflow", NULL, ktest_kstack_overflow },
+	{ "kmalloc-overflow", NULL, ktest_kmalloc_overflow },
+	{ "kmalloc-double-free", NULL, ktest_kmalloc_double_free },
+	{ "kmalloc-use-after-free", NULL, ktest_kmalloc_use_after_free },
+	{ "null-deref", NULL, ktest_null_deref },
+	{ "bench-mm", NULL, ktest_bench_mm },
 };
 
 bool
@@ -35,6 +47,14 @@ ktest_fail(const char *fmt, ...)
 	va_end(ap);
 	printk(LOG_ERR, "\n");
 	return false;
+}
+
+bool
+ktest_check(bool ok, const char *what)
+{
+	if (!ok)
+		ktest_fail("check failed: %s", what);
+	return ok;
 }
 
 /* Does the comma-separated @list contain @word? */

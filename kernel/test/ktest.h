@@ -25,5 +25,7 @@ __noreturn void ktest_run(const char *list, const struct boot_info *bi);
 
 /* For tests: complain about one failed check and return false. */
 bool ktest_fail(const char *fmt, ...) __printf_like(1, 2);
+/* For tests: @ok, saying "check failed: @what" when it is false. */
+bool ktest_check(bool ok, const char *what);
 
 #endif /* KERNEL_TEST_KTEST_H */

@@ -17,6 +17,18 @@ bool ktest_acpi(const struct boot_info *bi);
 bool ktest_fault(const struct boot_info *bi);
 bool ktest_stack_overflow(const struct boot_info *bi);
 bool ktest_reset(const struct boot_info *bi);
+bool ktest_paging(const struct boot_info *bi);
+bool ktest_address_spaces(const struct boot_info *bi);
+bool ktest_mm_copy(const struct boot_info *bi);
+bool ktest_regions(const struct boot_info *bi);
+bool ktest_uaccess(const struct boot_info *bi);
+bool ktest_kmalloc_stress(const struct boot_info *bi);
+bool ktest_kstack_overflow(const struct boot_info *bi);
+bool ktest_kmalloc_overflow(const struct boot_info *bi);
+bool ktest_kmalloc_double_free(const struct boot_info *bi);
+bool ktest_kmalloc_use_after_free(const struct boot_info *bi);
+bool ktest_null_deref(const struct boot_info *bi);
+bool ktest_bench_mm(const struct boot_info *bi);
 
 /* The function the fault test crashes in (external: see boot_tests.c). */
 uint64_t ktest_fault_trigger(void);

@@ -1,0 +1,355 @@
+/*
+ * Address spaces: regions, lazy (demand-zero) pages, copy and teardown.
+ *
+ * Every user page that is mapped belongs to exactly one region and holds
+ * one reference on its frame (frame_put frees it). Page tables of the
+ * user half belong to the address space alone; the kernel half's are
+ * shared and never freed here.
+ */
+#include "mm/address_space.h"
+#include "kernel/cpu/trap.h"
+#include "kernel/lib/errno.h"
+#include "kernel/lib/string.h"
+#include "mm/frame.h"
+#include "mm/kernel_space.h"
+#include "mm/kmalloc.h"
+#include "mm/memlayout.h"
+#include "mm/paging.h"
+
+/* The address space loaded on this CPU. (Per CPU once there are more.) */
+static struct mm *active_mm;
+
+static bool
+range_ok(vaddr_t start, vaddr_t end)
+{
+	return start < end && start % PAGE_SIZE == 0 && end % PAGE_SIZE == 0 &&
+	       end <= USER_END;
+}
+
+/* The page-table flags for a page of a region with @prot. x86 cannot
+ * map a page writable but unreadable, so PROT_WRITE implies read.
+ * PROT_NONE keeps the page but makes it not present (PTE_PROTNONE). */
+static pte_t
+prot_to_pte(unsigned prot)
+{
+	pte_t flags = PTE_PRESENT | PTE_USER;
+
+	if (prot == PROT_NONE)
+		return PTE_PROTNONE | PTE_USER | pte_nx;
+	if (prot & PROT_WRITE)
+		flags |= PTE_WRITABLE;
+	if (!(prot & PROT_EXEC))
+		flags |= pte_nx;
+	return flags;
+}
+
+/* Unmap and free the pages mapped in [start, end). */
+static void
+free_pages(struct mm *mm, vaddr_t start, vaddr_t end)
+{
+	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
+		paddr_t pa;
+		if (paging_unmap(mm->root, va, &pa) == 0)
+			frame_put(pa);
+	}
+}
+
+struct mm *
+mm_create(void)
+{
+	struct mm *mm = kzalloc(sizeof(*mm));
+
+	if (!mm)
+		return NULL;
+	mm->root = kernel_space_new_root();
+	if (!mm->root) {
+		kfree(mm);
+		return NULL;
+	}
+	mm->refcount = 1;
+	mm->lock = (struct spinlock)SPINLOCK_INIT("mm");
+	return mm;
+}
+
+void
+mm_get(struct mm *mm)
+{
+	__atomic_add_fetch(&mm->refcount, 1, __ATOMIC_RELAXED);
+}
+
+static void
+mm_destroy(struct mm *mm)
+{
+	struct region *r = mm->regions;
+
+	while (r) {
+		struct region *next = r->next;
+		free_pages(mm, r->start, r->end);
+		kfree(r);
+		r = next;
+	}
+	paging_free_tables(mm->root, 0, PML4_KERNEL_FIRST);
+	frame_put(mm->root);
+	kfree(mm);
+}
+
+void
+mm_put(struct mm *mm)
+{
+	if (__atomic_sub_fetch(&mm->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		mm_destroy(mm);
+}
+
+static struct region *
+region_new(vaddr_t start, vaddr_t end, unsigned prot, enum region_kind kind)
+{
+	struct region *r = kmalloc(sizeof(*r));
+
+	if (r)
+		*r = (struct region){ start, end, prot, kind, NULL };
+	return r;
+}
+
+int
+mm_region_add(struct mm *mm, vaddr_t start, vaddr_t end, unsigned prot,
+	      enum region_kind kind)
+{
+	struct region **link;
+
+	if (!range_ok(start, end))
+		return -EINVAL;
+	uint64_t flags = spin_lock_irqsave(&mm->lock);
+	/* Find the first region that ends after start: the new one goes
+	 * before it, if it does not overlap it. */
+	for (link = &mm->regions; *link && (*link)->end <= start;
+	     link = &(*link)->next)
+		;
+	if (*link && (*link)->start < end) {
+		spin_unlock_irqrestore(&mm->lock, flags);
+		return -EEXIST;
+	}
+	struct region *r = region_new(start, end, prot, kind);
+	if (!r) {
+		spin_unlock_irqrestore(&mm->lock, flags);
+		return -ENOMEM;
+	}
+	r->next = *link;
+	*link = r;
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return 0;
+}
+
+static struct region *
+region_find_locked(struct mm *mm, vaddr_t va)
+{
+	for (struct region *r = mm->regions; r && r->start <= va; r = r->next)
+		if (va < r->end)
+			return r;
+	return NULL;
+}
+
+struct region *
+mm_region_find(struct mm *mm, vaddr_t va)
+{
+	uint64_t flags = spin_lock_irqsave(&mm->lock);
+	struct region *r = region_find_locked(mm, va);
+
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return r;
+}
+
+/* Split @r at @at (strictly inside it) into r = [start, at) and a new
+ * region [at, end) after it. */
+static int
+region_split(struct region *r, vaddr_t at)
+{
+	struct region *upper = region_new(at, r->end, r->prot, r->kind);
+
+	if (!upper)
+		return -ENOMEM;
+	upper->next = r->next;
+	r->next = upper;
+	r->end = at;
+	return 0;
+}
+
+/* Make region boundaries fall exactly at @start and @end, so that the
+ * regions inside [start, end) can be changed whole. */
+static int
+split_at_bounds(struct mm *mm, vaddr_t start, vaddr_t end)
+{
+	struct region *r = region_find_locked(mm, start);
+
+	if (r && r->start < start) {
+		int err = region_split(r, start);
+		if (err)
+			return err;
+	}
+	r = region_find_locked(mm, end - 1);
+	if (r && r->end > end)
+		return region_split(r, end);
+	return 0;
+}
+
+int
+mm_region_remove(struct mm *mm, vaddr_t start, vaddr_t end)
+{
+	if (!range_ok(start, end))
+		return -EINVAL;
+	uint64_t flags = spin_lock_irqsave(&mm->lock);
+	int err = split_at_bounds(mm, start, end);
+	if (err) {
+		spin_unlock_irqrestore(&mm->lock, flags);
+		return err;
+	}
+	struct region **link = &mm->regions;
+	while (*link) {
+		struct region *r = *link;
+		if (r->start >= start && r->end <= end) {
+			free_pages(mm, r->start, r->end);
+			*link = r->next;
+			kfree(r);
+		} else {
+			link = &r->next;
+		}
+	}
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return 0;
+}
+
+/* Does a run of regions cover [start, end) with no hole? */
+static bool
+covered(struct mm *mm, vaddr_t start, vaddr_t end)
+{
+	vaddr_t at = start;
+
+	for (struct region *r = mm->regions; r && at < end; r = r->next) {
+		if (r->end <= at)
+			continue;
+		if (r->start > at)
+			return false;
+		at = r->end;
+	}
+	return at >= end;
+}
+
+int
+mm_region_protect(struct mm *mm, vaddr_t start, vaddr_t end, unsigned prot)
+{
+	if (!range_ok(start, end))
+		return -EINVAL;
+	uint64_t flags = spin_lock_irqsave(&mm->lock);
+	int err = covered(mm, start, end) ? split_at_bounds(mm, start, end)
+					  : -ENOMEM;
+	if (err) {
+		spin_unlock_irqrestore(&mm->lock, flags);
+		return err;
+	}
+	for (struct region *r = mm->regions; r && r->start < end; r = r->next) {
+		if (r->start < start)
+			continue;
+		r->prot = prot;
+		for (vaddr_t va = r->start; va < r->end; va += PAGE_SIZE)
+			paging_protect(mm->root, va, prot_to_pte(prot));
+	}
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return 0;
+}
+
+/* Is an access with error code @error allowed by @prot? */
+static bool
+access_allowed(unsigned prot, uint64_t error)
+{
+	if (error & PF_FETCH)
+		return prot & PROT_EXEC;
+	if (error & PF_WRITE)
+		return prot & PROT_WRITE;
+	return prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+}
+
+int
+mm_fault(struct mm *mm, vaddr_t addr, uint64_t error)
+{
+	int err = -EFAULT;
+	uint64_t flags = spin_lock_irqsave(&mm->lock);
+	struct region *r = region_find_locked(mm, addr);
+
+	/* A present page that faults was touched against its protection:
+	 * nothing to map (copy-on-write will change that). */
+	if (r && !(error & PF_PRESENT) && !(error & PF_RESERVED) &&
+	    access_allowed(r->prot, error)) {
+		vaddr_t va = ALIGN_DOWN(addr, PAGE_SIZE);
+		paddr_t pa = frame_alloc(FRAME_USER);
+		if (pa &&
+		    paging_map(mm->root, va, pa, prot_to_pte(r->prot)) == 0)
+			err = 0;
+		else if (pa)
+			frame_put(pa);
+	}
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return err;
+}
+
+/* Copy the mapped pages of @r from @src into @dst, page by page. */
+static int
+copy_region_pages(struct mm *dst, struct mm *src, struct region *r)
+{
+	for (vaddr_t va = r->start; va < r->end; va += PAGE_SIZE) {
+		paddr_t from;
+		pte_t flags;
+		if (!paging_translate(src->root, va, &from, &flags))
+			continue;
+		paddr_t to = frame_alloc(FRAME_USER);
+		if (!to)
+			return -ENOMEM;
+		memcpy(phys_to_virt(to), phys_to_virt(from), PAGE_SIZE);
+		if (paging_map(dst->root, va, to, flags) != 0) {
+			frame_put(to);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+struct mm *
+mm_copy(struct mm *src)
+{
+	struct mm *dst = mm_create();
+
+	if (!dst)
+		return NULL;
+	uint64_t flags = spin_lock_irqsave(&src->lock);
+	struct region **tail = &dst->regions;
+	for (struct region *r = src->regions; r; r = r->next) {
+		struct region *copy =
+			region_new(r->start, r->end, r->prot, r->kind);
+		if (!copy)
+			goto out_fail;
+		*tail = copy; /* linked first, so a failure frees it too */
+		tail = &copy->next;
+		if (copy_region_pages(dst, src, r) != 0)
+			goto out_fail;
+	}
+	dst->brk_start = src->brk_start;
+	dst->brk = src->brk;
+	spin_unlock_irqrestore(&src->lock, flags);
+	return dst;
+
+out_fail:
+	spin_unlock_irqrestore(&src->lock, flags);
+	mm_put(dst);
+	return NULL;
+}
+
+void
+mm_activate(struct mm *mm)
+{
+	active_mm = mm;
+	kernel_space_switch(mm ? mm->root : kernel_root);
+}
+
+struct mm *
+mm_active(void)
+{
+	return active_mm;
+}
