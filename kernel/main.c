@@ -9,6 +9,7 @@
 #include "boot/multiboot_parse.h"
 #include "kernel/cmdline.h"
 #include "kernel/cpu/gdt.h"
+#include "kernel/cpu/percpu.h"
 #include "kernel/cpu/trap.h"
 #include "kernel/cpu/tsc.h"
 #include "kernel/cpu/x86.h"
@@ -143,6 +144,7 @@ kmain(uint32_t magic, paddr_t info_pa)
 {
 	/* One step per line, its comment in one column. */
 	/* clang-format off */
+	percpu_init_boot();                     /* GS: this CPU's data */
 	clock_start();                          /* time zero for timestamps */
 	console_init_early();                   /* serial: the earliest news */
 	if (multiboot_parse(magic, info_pa, DIRECT_MAP_BASE, &boot_info))

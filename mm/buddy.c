@@ -78,7 +78,8 @@ frame_pool_alloc(struct frame_pool *pool, unsigned order, enum frame_use use)
 {
 	unsigned k = order;
 
-	if (order > FRAME_MAX_ORDER || use == FRAME_FREE)
+	if (order > FRAME_MAX_ORDER || use == FRAME_FREE ||
+	    use >= FRAME_USE_COUNT)
 		return NULL;
 	while (k <= FRAME_MAX_ORDER && !pool->free_lists[k])
 		k++;

@@ -68,26 +68,45 @@ paging_walk(paddr_t root, vaddr_t va, bool create)
 	return walk_to(root, va, 1, create);
 }
 
+/* Bits 63..48 must copy bit 47, or the CPU refuses the address. */
+static bool
+is_canonical(vaddr_t va)
+{
+	return va < USER_END || va >= DIRECT_MAP_BASE;
+}
+
+/* Why a walk for @va stopped: a large page covers it, or no memory. */
+static int
+walk_error(paddr_t root, vaddr_t va)
+{
+	return paging_translate(root, va, NULL, NULL) ? -EEXIST : -ENOMEM;
+}
+
 int
 paging_map(paddr_t root, vaddr_t va, paddr_t pa, pte_t flags)
 {
+	if (!is_canonical(va) || va % PAGE_SIZE || pa % PAGE_SIZE)
+		return -EINVAL;
 	pte_t *pte = walk_to(root, va, 1, true);
 
 	if (!pte)
-		return -ENOMEM;
+		return walk_error(root, va);
 	if (holds_page(*pte))
 		return -EEXIST;
-	*pte = (pa & PTE_ADDR_MASK) | (flags & PTE_FLAGS_MASK) | PTE_PRESENT;
+	/* In a last-level entry bit 7 is PAT, not "large": never pass it. */
+	*pte = pa | (flags & PTE_FLAGS_MASK & ~PTE_LARGE) | PTE_PRESENT;
 	return 0;
 }
 
 int
 paging_map_large(paddr_t root, vaddr_t va, paddr_t pa, pte_t flags)
 {
+	if (!is_canonical(va) || va % LARGE_PAGE_SIZE || pa % LARGE_PAGE_SIZE)
+		return -EINVAL;
 	pte_t *pde = walk_to(root, va, 2, true);
 
 	if (!pde)
-		return -ENOMEM;
+		return walk_error(root, va);
 	if (*pde & PTE_PRESENT)
 		return -EEXIST;
 	*pde = (pa & PTE_ADDR_MASK) | (flags & PTE_FLAGS_MASK) | PTE_PRESENT |

@@ -72,7 +72,8 @@ pt_index(vaddr_t va, int level)
 extern pte_t pte_nx;
 
 /* Map the 4 KiB page at @va to @pa with @flags (PTE_PRESENT is added).
- * Allocates missing tables. -EEXIST if @va is mapped, -ENOMEM. */
+ * Allocates missing tables. -EEXIST if @va is mapped (a large page
+ * counts), -EINVAL for an unaligned or non-canonical address, -ENOMEM. */
 int paging_map(paddr_t root, vaddr_t va, paddr_t pa, pte_t flags);
 /* The same for a 2 MiB page; @va and @pa 2 MiB-aligned. */
 int paging_map_large(paddr_t root, vaddr_t va, paddr_t pa, pte_t flags);

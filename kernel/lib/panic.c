@@ -18,6 +18,7 @@
 #include "kernel/lib/backtrace.h"
 #include "kernel/lib/format.h"
 #include "kernel/lib/printk.h"
+#include "kernel/lib/spinlock.h"
 
 static enum panic_action panic_action = PANIC_HALT;
 static int panicking;
@@ -141,4 +142,11 @@ panic_trap(const struct trap_frame *tf, const char *fmt, ...)
 	panic_print_registers(tf);
 	backtrace_print(tf->rip, tf->rbp, (tf->cs & 3) ? 0 : tf->rsp);
 	panic_finish();
+}
+
+void
+spin_lock_recursion(struct spinlock *lock)
+{
+	panic("spinlock '%s': taken again by the CPU that holds it",
+	      lock->name);
 }

@@ -30,6 +30,7 @@ printk_set_level(int level)
 void
 printk_force_unlock(void)
 {
+	printk_lock.owner = -1;
 	printk_lock.locked = 0;
 }
 

@@ -165,6 +165,16 @@ tables_ok(void)
 	return ok;
 }
 
+/* CHECK(tables_ok()), and whether it held. */
+static bool
+sound(void)
+{
+	bool ok = tables_ok();
+
+	CHECK(ok);
+	return ok;
+}
+
 /* --- Cases -------------------------------------------------------------- */
 
 static void
@@ -340,11 +350,11 @@ large_pages(void)
 	CHECK(entry_at(va, 3) & PTE_USER);
 
 	/* Nothing 4 KiB-sized inside it. */
-	CHECK(paging_map(root, va + 0x3000, small, PTE_WRITABLE) < 0);
+	CHECK_INT(paging_map(root, va + 0x3000, small, PTE_WRITABLE), -EEXIST);
 	CHECK(paging_walk(root, va + 0x3000, true) == NULL);
 	CHECK_INT(paging_unmap(root, va + 0x3000, NULL), -ENOENT);
 	CHECK_INT(paging_protect(root, va + 0x3000, 0), -ENOENT);
-	CHECK_INT(paging_map_large(root, va, small, 0), -EEXIST);
+	CHECK_INT(paging_map_large(root, va, pa, 0), -EEXIST);
 	CHECK_INT(tables(), 1 + 2);
 	CHECK(paging_translate(root, va + 0x3000, &got, NULL));
 	CHECK_INT(got, pa + 0x3000);
@@ -431,7 +441,7 @@ free_tables_user_half(void)
 	size_t kernel_tables = tables() - tables_start;
 	CHECK_INT(kernel_tables, 3);
 
-	while (mapped < NPAGES) {
+	for (int tries = 0; mapped < NPAGES && tries < 100 * NPAGES; tries++) {
 		rng ^= rng << 13;
 		rng ^= rng >> 7;
 		rng ^= rng << 17;
@@ -449,6 +459,7 @@ free_tables_user_half(void)
 		vas[mapped] = va;
 		frames[mapped++] = pa;
 	}
+	CHECK_INT(mapped, NPAGES);
 	CHECK_INT(tables(), tables_start + kernel_tables + expect);
 	CHECK(tables_ok());
 	for (size_t i = 0; i < mapped; i++) {
@@ -465,6 +476,8 @@ free_tables_user_half(void)
 	for (int i = 0; i < PML4_KERNEL_FIRST; i++)
 		left += table(root)[i] != 0;
 	CHECK_INT(left, 0);
+	if (left)
+		return; /* entries to freed tables: not to be walked */
 	for (size_t i = 0; i < mapped; i++)
 		left += paging_translate(root, vas[i], NULL, NULL);
 	CHECK_INT(left, 0);
@@ -503,17 +516,22 @@ out_of_memory(void)
 	setup();
 	size_t free_start = pool.count[FRAME_FREE];
 	CHECK_INT(paging_map(root, first, 0x10000, PTE_USER), 0);
-	while ((hog[nhog] = frame_pool_alloc(&pool, 0, FRAME_KERNEL)) != NULL)
+	while (nhog < NFRAMES &&
+	       (hog[nhog] = frame_pool_alloc(&pool, 0, FRAME_KERNEL)) != NULL)
 		nhog++;
 	CHECK_INT(pool.count[FRAME_FREE], 0);
 
-	/* No memory at all: refused, and nothing left behind. */
+	/* No memory at all: refused, and nothing left behind. (A bad entry
+	 * would send the walks below astray: stop at the first.) */
 	CHECK_INT(paging_map(root, va, 0x20000, PTE_USER), -ENOMEM);
+	CHECK_INT(tables(), 1 + 3);
+	if (!sound())
+		return;
 	CHECK_INT(paging_map_large(root, 0x40000000, 0x200000, 0), -ENOMEM);
 	CHECK(paging_walk(root, va, true) == NULL);
+	if (!sound())
+		return;
 	CHECK(!paging_translate(root, va, NULL, NULL));
-	CHECK_INT(tables(), 1 + 3);
-	CHECK(tables_ok());
 	/* A page next to one mapped needs no table: that still works. */
 	CHECK_INT(paging_map(root, first + PAGE_SIZE, 0x11000, PTE_USER), 0);
 
@@ -521,9 +539,10 @@ out_of_memory(void)
 	frame_pool_free(&pool, hog[--nhog]);
 	frame_pool_free(&pool, hog[--nhog]);
 	CHECK_INT(paging_map(root, va, 0x20000, PTE_USER), -ENOMEM);
+	if (!sound())
+		return;
 	CHECK(!paging_translate(root, va, NULL, NULL));
 	CHECK(paging_walk(root, va, false) == NULL);
-	CHECK(tables_ok());
 
 	/* Memory back: the same map goes through, and no table is built
 	 * twice. */
@@ -540,6 +559,23 @@ out_of_memory(void)
 	paging_free_tables(root, 0, PT_ENTRIES);
 	CHECK_INT(tables(), 1);
 	CHECK_INT(pool.count[FRAME_FREE], free_start);
+}
+
+/* The last-level entry reached through the given indexes, PML4 first,
+ * or 0 if a table on the way is missing. */
+static pte_t
+follow(const unsigned index[PT_LEVELS])
+{
+	pte_t e = 0;
+	paddr_t t = root;
+
+	for (int i = 0; i < PT_LEVELS; i++) {
+		e = table(t)[index[i]];
+		if (i < PT_LEVELS - 1 && !(e & PTE_PRESENT))
+			return 0;
+		t = e & PTE_ADDR_MASK;
+	}
+	return e;
 }
 
 static void
@@ -568,27 +604,71 @@ index_split(void)
 	setup();
 	CHECK_INT(paging_map(root, b, 0x30000, PTE_WRITABLE), 0);
 	CHECK_INT(paging_map(root, a, 0x40000, PTE_WRITABLE), 0);
-	pte_t e = table(root)[511];
-	CHECK(e & PTE_PRESENT);
-	e = table(e & PTE_ADDR_MASK)[510];
-	CHECK(e & PTE_PRESENT);
-	e = table(e & PTE_ADDR_MASK)[0];
-	CHECK(e & PTE_PRESENT);
-	CHECK_INT(table(e & PTE_ADDR_MASK)[0],
-		  0x30000 | PTE_PRESENT | PTE_WRITABLE);
-	e = table(root)[256];
-	CHECK(e & PTE_PRESENT);
-	e = table(e & PTE_ADDR_MASK)[0];
-	CHECK(e & PTE_PRESENT);
-	e = table(e & PTE_ADDR_MASK)[0];
-	CHECK(e & PTE_PRESENT);
-	CHECK_INT(table(e & PTE_ADDR_MASK)[0],
-		  0x40000 | PTE_PRESENT | PTE_WRITABLE);
+	static const unsigned image[PT_LEVELS] = { 511, 510, 0, 0 };
+	static const unsigned direct[PT_LEVELS] = { 256, 0, 0, 0 };
+	CHECK_INT(follow(image), 0x30000 | PTE_PRESENT | PTE_WRITABLE);
+	CHECK_INT(follow(direct), 0x40000 | PTE_PRESENT | PTE_WRITABLE);
 	size_t used = 0;
 	for (int i = 0; i < PT_ENTRIES; i++)
 		used += table(root)[i] != 0;
 	CHECK_INT(used, 2);
 	CHECK(tables_ok());
+}
+
+/* Addresses the CPU would refuse, or that would set PAT bits. */
+static void
+bad_addresses(void)
+{
+	paddr_t root = frame_alloc(FRAME_PAGE_TABLE);
+	size_t before = tables();
+
+	CHECK_INT(paging_map(root, 0x0000800000000000ull, 0x20000, 0), -EINVAL);
+	CHECK_INT(paging_map(root, 0xffff7ffffffff000ull, 0x20000, 0), -EINVAL);
+	CHECK_INT(paging_map(root, 0x400001, 0x20000, 0), -EINVAL);
+	CHECK_INT(paging_map(root, 0x400000, 0x20001, 0), -EINVAL);
+	CHECK_INT(paging_map_large(root, 0x400000 + 0x1000, 0x200000, 0),
+		  -EINVAL);
+	CHECK_INT(paging_map_large(root, 0x400000, 0x201000, 0), -EINVAL);
+	CHECK_INT(tables(), before); /* nothing was built for them */
+	/* PTE_LARGE means PAT in a last-level entry: it is dropped. */
+	CHECK_INT(paging_map(root, 0x400000, 0x20000, PTE_LARGE | PTE_USER), 0);
+	pte_t flags;
+	CHECK(paging_translate(root, 0x400000, NULL, &flags));
+	CHECK(!(flags & PTE_LARGE));
+	paging_free_tables(root, 0, PT_ENTRIES);
+	frame_put(root);
+}
+
+/* A PROT_NONE page keeps its frame but is not present. */
+static void
+protnone(void)
+{
+	paddr_t root = frame_alloc(FRAME_PAGE_TABLE);
+	paddr_t got;
+	pte_t flags;
+
+	CHECK_INT(paging_map(root, 0x400000, 0x20000, PTE_USER | PTE_WRITABLE),
+		  0);
+	CHECK_INT(paging_protect(root, 0x400000, PTE_PROTNONE | PTE_USER), 0);
+	pte_t *pte = paging_walk(root, 0x400000, false);
+	CHECK(pte != NULL && !(*pte & PTE_PRESENT) && (*pte & PTE_PROTNONE));
+	CHECK(paging_translate(root, 0x400000, &got, &flags));
+	CHECK_INT(got, 0x20000);
+	CHECK(!(flags & PTE_PRESENT));
+	CHECK_INT(paging_map(root, 0x400000, 0x30000, PTE_USER), -EEXIST);
+	/* And back: present again, same frame. */
+	CHECK_INT(paging_protect(root, 0x400000, PTE_USER), 0);
+	CHECK(paging_translate(root, 0x400000, &got, &flags));
+	CHECK_INT(got, 0x20000);
+	CHECK(flags & PTE_PRESENT);
+	CHECK(!(flags & PTE_PROTNONE));
+	/* Unmap takes a PROT_NONE page too. */
+	CHECK_INT(paging_protect(root, 0x400000, PTE_PROTNONE), 0);
+	CHECK_INT(paging_unmap(root, 0x400000, &got), 0);
+	CHECK_INT(got, 0x20000);
+	CHECK(!paging_translate(root, 0x400000, NULL, NULL));
+	paging_free_tables(root, 0, PT_ENTRIES);
+	frame_put(root);
 }
 
 int
@@ -600,6 +680,8 @@ main(void)
 	UNIT_RUN(tables_created);
 	UNIT_RUN(walk);
 	UNIT_RUN(large_pages);
+	UNIT_RUN(bad_addresses);
+	UNIT_RUN(protnone);
 	UNIT_RUN(protect);
 	UNIT_RUN(free_tables_user_half);
 	UNIT_RUN(out_of_memory);
