@@ -39,6 +39,7 @@ endif
 LD := $(CROSS_COMPILE)ld
 NM := $(CROSS_COMPILE)nm
 OBJDUMP := $(CROSS_COMPILE)objdump
+READELF := $(CROSS_COMPILE)readelf
 PYTHON := python3
 QEMU := qemu-system-x86_64
 HOSTCC := cc
@@ -55,7 +56,8 @@ endif
 # would clobber it), the kernel code model (code and data in the top 2 GiB),
 # no SSE (the kernel does not save FPU state), no position independence,
 # no stack protector, no CET endbr64 (distros differ in the default), frame
-# pointers for backtraces, and no unwind tables (nothing reads them).
+# pointers for backtraces (gcc still gives functions that call nothing no
+# frame; kernel/lib/backtrace.c copes), and no unwind tables.
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib \
 	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
 	-fno-stack-protector -fcf-protection=none \
@@ -150,7 +152,7 @@ $(KERNEL): $(KERNEL_OBJS) $(BUILD)/obj/ksyms.o linker.ld tools/check-image.sh
 	$(Q)$(LD) $(LDFLAGS) -Map $(BUILD)/sprout.map -o $@ $(KERNEL_OBJS) $(BUILD)/obj/ksyms.o
 	$(Q)$(NM) -n $@ > $(BUILD)/sprout.sym
 	$(Q)$(OBJDUMP) -d -M intel-mnemonic $@ > $(BUILD)/sprout.asm
-	$(Q)NM=$(NM) tools/check-image.sh $(BUILD)/sprout.pass1.elf $@
+	$(Q)NM=$(NM) READELF=$(READELF) tools/check-image.sh $(BUILD)/sprout.pass1.elf $@
 
 # --- The initramfs and the ISO --------------------------------------------
 
@@ -195,7 +197,7 @@ QEMU_COMMON := -machine $(MACHINE) -m $(MEM) -smp $(CPUS) -no-reboot \
 # Each user-facing target first checks (and installs) the tools it needs,
 # then runs its "-now" twin, so nothing is built before the check.
 run run-iso run-uefi gdb test:
-	@tools/deps.sh $(if $(filter test,$@),test,run)
+	@tools/deps.sh $(if $(filter test gdb run-uefi,$@),test,run)
 	@$(MAKE) --no-print-directory $@-now
 
 run-now: $(KERNEL) $(INITRAMFS)

@@ -173,7 +173,7 @@ kmain(uint32_t magic, paddr_t info_pa)
 	if (boot_options.tests)
 		ktest_run(boot_options.tests, &boot_info); /* powers off */
 
-	pr_info("sprout: boot complete. Memory management, the scheduler and init come next;\n");
+	pr_info("sprout: boot complete. The scheduler and init come next;\n");
 	pr_info("sprout: until then the CPU idles here (the timer keeps ticking).\n");
 	for (;;)
 		cpu_halt();

@@ -15,11 +15,7 @@
 #define MM_KSTACK_H
 
 #include "kernel/lib/types.h"
-
-#define KSTACK_PAGES	 4
-#define KSTACK_SIZE	 (KSTACK_PAGES * 4096)
-#define KSTACK_SLOT_SIZE (KSTACK_SIZE + 4096) /* the stack and its guard */
-#define KSTACK_SLOTS	 4096 /* stacks that can exist at once */
+#include "mm/memlayout.h" /* KSTACK_BASE, KSTACK_SIZE, KSTACK_SLOT_SIZE */
 
 /* A stack for task @owner: returns its top (the initial stack pointer),
  * or 0 when out of memory or slots. */

@@ -37,7 +37,11 @@
 #define PAGE_SIZE	4096
 #define LARGE_PAGE_SIZE 0x200000 /* 2 MiB: one page-directory entry */
 
-#define KSTACK_BASE 0xffffc00000000000 /* kernel stacks (mm/kstack.c) */
+#define KSTACK_BASE	 0xffffc00000000000 /* kernel stacks (mm/kstack.c) */
+#define KSTACK_PAGES	 4
+#define KSTACK_SIZE	 (KSTACK_PAGES * PAGE_SIZE)
+#define KSTACK_SLOT_SIZE (KSTACK_SIZE + PAGE_SIZE) /* the stack, its guard */
+#define KSTACK_SLOTS	 4096 /* stacks that can exist at once */
 
 #define USER_END 0x0000800000000000 /* first address past the user half */
 

@@ -15,6 +15,7 @@ set -euo pipefail
 
 pass1=$1 final=$2
 NM=${NM:-nm}
+READELF=${READELF:-readelf}
 
 code_symbols() {
 	"$NM" -n --defined-only "$1" | awk '$2 ~ /^[tTwW]$/'
@@ -24,11 +25,11 @@ if ! diff <(code_symbols "$pass1") <(code_symbols "$final") > /dev/null; then
 	exit 1
 fi
 
-distances=$(readelf -lW "$final" | awk '$1 == "LOAD" { print $2, $4 }' |
+distances=$("$READELF" -lW "$final" | awk '$1 == "LOAD" { print $2, $4 }' |
 	while read -r offset paddr; do echo $((offset - paddr)); done | sort -u)
 if [ "$(wc -l <<< "$distances")" -ne 1 ]; then
 	echo "check-image: PT_LOAD segments are not laid out as in memory:" >&2
-	readelf -lW "$final" >&2
+	"$READELF" -lW "$final" >&2
 	exit 1
 fi
 

@@ -32,7 +32,7 @@ for platform in i386-pc x86_64-efi; do
 done
 
 # No locales, fonts or themes: the menu is plain text, and the image
-# shrinks from about 20 MB to about 11 MB.
+# shrinks from about 20 MB to about 9 MB.
 if ! grub-mkrescue -o "$out" "$tree" --locales= --fonts= --themes= \
 	> "$out.log" 2>&1; then
 	cat "$out.log" >&2

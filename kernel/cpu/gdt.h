@@ -24,7 +24,8 @@ struct tss {
 } __packed;
 _Static_assert(sizeof(struct tss) == 104, "TSS layout is fixed by the CPU");
 
-/* Load the GDT and TSS, reload every segment register. */
+/* Load the GDT and the TSS, and reload CS, DS, ES and SS (FS and GS keep
+ * their bases in MSRs; their selectors stay 0). */
 void gdt_init(void);
 
 /* The stack the CPU switches to on an interrupt from user mode. */

@@ -58,6 +58,10 @@ pit_wait(uint16_t count)
 	outb(PIT_COMMAND, PIT_CMD_CH2_ONESHOT);
 	outb(PIT_CHANNEL2, count & 0xff);
 	outb(PIT_CHANNEL2, count >> 8);
+	/* In mode 0, OUT is low while counting. Already high means nothing
+	 * answers at port 0x61 (it reads 0xff): no PIT. */
+	if (inb(PORT_B) & PORT_B_CH2_OUT)
+		return false;
 	outb(PORT_B, port_b | PORT_B_CH2_GATE);
 
 	for (long i = 0; i < PIT_WAIT_POLL_LIMIT; i++)

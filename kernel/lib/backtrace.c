@@ -69,16 +69,37 @@ backtrace_print_one(uint64_t addr)
 		       (unsigned long long)addr);
 }
 
-/* Only follow RBP values that point into memory we know is mapped: the
- * kernel image (boot and IST stacks live in its .bss). A corrupted chain
- * must not fault inside the panic handler. */
+/* The stack that the walk started on: frames further up the chain must
+ * be on it too. */
+static uint64_t stack_low, stack_high;
+
+/* Only follow RBP values that point into memory known to be mapped: the
+ * stack the walk started on. A corrupted chain must not fault inside the
+ * panic handler. */
 static bool
 backtrace_frame_ok(uint64_t rbp)
 {
+	return rbp % 8 == 0 && rbp >= stack_low && rbp + 16 <= stack_high;
+}
+
+/* Find the stack around @sp: a kernel stack slot (without its guard
+ * page), or the kernel image, whose .bss holds the boot and IST stacks. */
+static void
+backtrace_find_stack(uint64_t sp)
+{
 	uint64_t image_start = KERNEL_VMA + (uint64_t)__image_phys_start;
 
-	return rbp % 8 == 0 && rbp >= image_start &&
-	       rbp + 16 <= (uint64_t)__kernel_end;
+	if (sp >= KSTACK_BASE &&
+	    sp < KSTACK_BASE + (uint64_t)KSTACK_SLOTS * KSTACK_SLOT_SIZE) {
+		uint64_t slot = KSTACK_BASE + (sp - KSTACK_BASE) /
+						      KSTACK_SLOT_SIZE *
+						      KSTACK_SLOT_SIZE;
+		stack_low = slot + PAGE_SIZE;
+		stack_high = slot + KSTACK_SLOT_SIZE;
+	} else {
+		stack_low = image_start;
+		stack_high = (uint64_t)__kernel_end;
+	}
 }
 
 static bool
@@ -91,6 +112,7 @@ void
 backtrace_print(uint64_t rip, uint64_t rbp, uint64_t rsp)
 {
 	printk(LOG_EMERG, "Backtrace:\n");
+	backtrace_find_stack(rsp ? rsp : rbp);
 	backtrace_print_one(rip);
 	/* A leaf function (one that calls nothing) gets no frame from the
 	 * compiler, so its caller is not in the RBP chain; its return
@@ -106,6 +128,8 @@ backtrace_print(uint64_t rip, uint64_t rbp, uint64_t rsp)
 		       (unsigned long long)addr, name ? name : "?",
 		       (unsigned long long)offset);
 	}
+	uint64_t previous = 0;
+	int repeats = 0;
 	for (int i = 0; i < BACKTRACE_MAX_FRAMES && backtrace_frame_ok(rbp);
 	     i++) {
 		const uint64_t *frame = (const uint64_t *)rbp;
@@ -115,10 +139,24 @@ backtrace_print(uint64_t rip, uint64_t rbp, uint64_t rsp)
 			break;
 		/* The return address is the instruction after the call;
 		 * minus one lands inside the call, in the right function
-		 * even when the call was a function's last instruction. */
-		backtrace_print_one(return_address - 1);
+		 * even when the call was a function's last instruction.
+		 * Deep recursion prints its frame once, with a count. */
+		if (return_address == previous) {
+			repeats++;
+		} else {
+			if (repeats)
+				printk(LOG_EMERG,
+				       "  ... the line above %d more times\n",
+				       repeats);
+			repeats = 0;
+			backtrace_print_one(return_address - 1);
+		}
+		previous = return_address;
 		if (frame[0] <= rbp) /* stacks grow down: callers are higher */
 			break;
 		rbp = frame[0];
 	}
+	if (repeats)
+		printk(LOG_EMERG, "  ... the line above %d more times\n",
+		       repeats);
 }

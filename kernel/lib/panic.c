@@ -3,7 +3,7 @@
  *
  *   PANIC: page fault
  *     error 0x0 (read of a not-present page, in kernel mode), cr2 0x...
- *     rip 0xffffffff80104a1c <ktest_fault_trigger+0xc>
+ *     rip ffffffff80104a1c <ktest_fault_trigger+0xc>
  *     rax ... (all registers)
  *   Backtrace:
  *     [<ffffffff80104a1c>] ktest_fault_trigger+0xc

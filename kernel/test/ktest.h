@@ -7,6 +7,17 @@
  *                        report must name ktest_fault_trigger
  *   test=stack-overflow  a fault with no usable stack: must end in a
  *                        reported double fault, not a triple fault
+ *   test=reset           reset the machine (power_reset)
+ *   test=mm              the memory group: page tables, 1000 address
+ *                        spaces, fork-style copy, regions, uaccess,
+ *                        kmalloc stress; each checks no frame is lost
+ *   test=kstack-overflow, kmalloc-overflow, kmalloc-double-free,
+ *        kmalloc-use-after-free, null-deref
+ *                        deliberate bugs the kernel must catch and name
+ *   test=bench-mm        time frame, kmalloc and map operations (make
+ *                        bench runs it in QEMU's counting mode)
+ *
+ * The table in ktest.c lists every test and its group.
  *
  * Each test prints "test NAME: OK" or "test NAME: FAILED", the run ends
  * with "ktest: N passed, M failed", and the machine powers off.
