@@ -18,8 +18,8 @@
  */
 #include "mm/frame.h"
 
-static void
-list_push(struct page **head, struct page *p)
+void
+page_list_push(struct page **head, struct page *p)
 {
 	p->prev = NULL;
 	p->next = *head;
@@ -28,8 +28,8 @@ list_push(struct page **head, struct page *p)
 	*head = p;
 }
 
-static void
-list_remove(struct page **head, struct page *p)
+void
+page_list_remove(struct page **head, struct page *p)
 {
 	if (p->prev)
 		p->prev->next = p->next;
@@ -87,14 +87,14 @@ frame_pool_alloc(struct frame_pool *pool, unsigned order, enum frame_use use)
 		return NULL; /* nothing big enough: out of memory */
 
 	struct page *p = pool->free_lists[k];
-	list_remove(&pool->free_lists[k], p);
+	page_list_remove(&pool->free_lists[k], p);
 	/* Split: keep the lower half, free the upper half, until the block
 	 * is the size asked for. */
 	while (k > order) {
 		k--;
 		struct page *upper = p + (1ul << k);
 		mark_block(upper, k, FRAME_FREE);
-		list_push(&pool->free_lists[k], upper);
+		page_list_push(&pool->free_lists[k], upper);
 	}
 	mark_block(p, order, use);
 	p->refcount = 1;
@@ -121,7 +121,7 @@ frame_pool_free(struct frame_pool *pool, struct page *p)
 		if (!buddy->head || buddy->use != FRAME_FREE ||
 		    buddy->order != order)
 			break;
-		list_remove(&pool->free_lists[order], buddy);
+		page_list_remove(&pool->free_lists[order], buddy);
 		buddy->head = 0;
 		if (buddy_index < index)
 			index = buddy_index;
@@ -129,5 +129,5 @@ frame_pool_free(struct frame_pool *pool, struct page *p)
 	}
 	p = &pool->pages[index];
 	mark_block(p, order, FRAME_FREE);
-	list_push(&pool->free_lists[order], p);
+	page_list_push(&pool->free_lists[order], p);
 }

@@ -47,6 +47,11 @@ struct frame_pool {
 	size_t count[FRAME_USE_COUNT]; /* frames per use */
 };
 
+/* Doubly linked lists of pages through page->next/prev: the buddy
+ * allocator's free lists, kmalloc's partial slabs. */
+void page_list_push(struct page **head, struct page *p);
+void page_list_remove(struct page **head, struct page *p);
+
 /* The pool's own operations (host-testable: no hardware, no locks). */
 void frame_pool_init(struct frame_pool *pool, struct page *pages,
 		     size_t npages);

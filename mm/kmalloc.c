@@ -71,28 +71,6 @@ class_for(size_t size)
 	return class;
 }
 
-static void
-page_list_push(struct page **head, struct page *p)
-{
-	p->prev = NULL;
-	p->next = *head;
-	if (*head)
-		(*head)->prev = p;
-	*head = p;
-}
-
-static void
-page_list_remove(struct page **head, struct page *p)
-{
-	if (p->prev)
-		p->prev->next = p->next;
-	else
-		*head = p->next;
-	if (p->next)
-		p->next->prev = p->prev;
-	p->next = p->prev = NULL;
-}
-
 #ifdef KMALLOC_DEBUG
 /* Name the allocator of a bad object, for the panic message. */
 static const char *

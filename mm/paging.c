@@ -82,36 +82,35 @@ walk_error(paddr_t root, vaddr_t va)
 	return paging_translate(root, va, NULL, NULL) ? -EEXIST : -ENOMEM;
 }
 
+/* Map one page of @size (4 KiB at level 1, 2 MiB at level 2). */
+static int
+map_at_level(paddr_t root, vaddr_t va, paddr_t pa, pte_t flags, int level)
+{
+	uint64_t size = level == 1 ? PAGE_SIZE : LARGE_PAGE_SIZE;
+
+	if (!is_canonical(va) || va % size || pa % size)
+		return -EINVAL;
+	pte_t *entry = walk_to(root, va, level, true);
+	if (!entry)
+		return walk_error(root, va);
+	if (holds_page(*entry))
+		return -EEXIST;
+	/* In a last-level entry bit 7 is PAT, not "large": never pass it. */
+	flags = (flags & PTE_FLAGS_MASK & ~PTE_LARGE) | PTE_PRESENT;
+	*entry = pa | flags | (level == 2 ? PTE_LARGE : 0);
+	return 0;
+}
+
 int
 paging_map(paddr_t root, vaddr_t va, paddr_t pa, pte_t flags)
 {
-	if (!is_canonical(va) || va % PAGE_SIZE || pa % PAGE_SIZE)
-		return -EINVAL;
-	pte_t *pte = walk_to(root, va, 1, true);
-
-	if (!pte)
-		return walk_error(root, va);
-	if (holds_page(*pte))
-		return -EEXIST;
-	/* In a last-level entry bit 7 is PAT, not "large": never pass it. */
-	*pte = pa | (flags & PTE_FLAGS_MASK & ~PTE_LARGE) | PTE_PRESENT;
-	return 0;
+	return map_at_level(root, va, pa, flags, 1);
 }
 
 int
 paging_map_large(paddr_t root, vaddr_t va, paddr_t pa, pte_t flags)
 {
-	if (!is_canonical(va) || va % LARGE_PAGE_SIZE || pa % LARGE_PAGE_SIZE)
-		return -EINVAL;
-	pte_t *pde = walk_to(root, va, 2, true);
-
-	if (!pde)
-		return walk_error(root, va);
-	if (*pde & PTE_PRESENT)
-		return -EEXIST;
-	*pde = (pa & PTE_ADDR_MASK) | (flags & PTE_FLAGS_MASK) | PTE_PRESENT |
-	       PTE_LARGE;
-	return 0;
+	return map_at_level(root, va, pa, flags, 2);
 }
 
 int

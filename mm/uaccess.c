@@ -39,26 +39,29 @@ uaccess_end(void)
 		__asm__ volatile("clac" ::: "memory");
 }
 
-int
-copy_from_user(void *dst, const void *user_src, size_t size)
+/* Copy @size bytes between kernel memory and the user range that starts
+ * at @user (which is @dst or @src). */
+static int
+copy_checked(void *dst, const void *src, size_t size, const void *user)
 {
-	if (!uaccess_range_ok((vaddr_t)user_src, size))
+	if (!uaccess_range_ok((vaddr_t)user, size))
 		return -EFAULT;
 	uaccess_begin();
-	size_t left = uaccess_copy(dst, user_src, size);
+	size_t left = uaccess_copy(dst, src, size);
 	uaccess_end();
 	return left ? -EFAULT : 0;
 }
 
 int
+copy_from_user(void *dst, const void *user_src, size_t size)
+{
+	return copy_checked(dst, user_src, size, user_src);
+}
+
+int
 copy_to_user(void *user_dst, const void *src, size_t size)
 {
-	if (!uaccess_range_ok((vaddr_t)user_dst, size))
-		return -EFAULT;
-	uaccess_begin();
-	size_t left = uaccess_copy(user_dst, src, size);
-	uaccess_end();
-	return left ? -EFAULT : 0;
+	return copy_checked(user_dst, src, size, user_dst);
 }
 
 long
