@@ -17,6 +17,8 @@
 #include "kernel/dev/console.h"
 #include "kernel/dev/pic.h"
 #include "kernel/dev/pit.h"
+#include "kernel/dev/power.h"
+#include "kernel/dev/serial.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/printk.h"
 #include "kernel/test/ktest.h"
@@ -24,6 +26,9 @@
 #include "mm/frame.h"
 #include "mm/kernel_space.h"
 #include "mm/memlayout.h"
+#include "sched/sched.h"
+#include "sched/trace.h"
+#include "sched/wait.h"
 
 #ifndef SPROUT_VERSION
 #error "the Makefile passes -DSPROUT_VERSION"
@@ -139,6 +144,38 @@ boot_options_apply(const struct boot_options *o)
 	panic_set_action(o->panic_poweroff ? PANIC_POWEROFF : PANIC_HALT);
 }
 
+/* Ctrl-P on the serial console, as in xv6: list every task. */
+static void
+debug_key(char c)
+{
+	if (c == 'P' - '@')
+		sched_dump();
+}
+
+static struct wait_queue nothing_to_do = WAIT_QUEUE_INIT("no-init");
+
+/*
+ * The first kernel thread, tid 1. It runs the tests the command line
+ * asks for; without any, it has nothing to start yet (user mode and
+ * /sbin/init come next) and waits for good, leaving the CPU to the
+ * idle task.
+ */
+static void
+kernel_init(void *arg)
+{
+	(void)arg;
+	if (boot_options.tests)
+		ktest_run(boot_options.tests, &boot_info); /* powers off */
+
+	pr_info("sprout: boot complete. User mode and init come next;\n");
+	pr_info("sprout: until then the CPU idles (Ctrl-P lists the tasks).\n");
+	struct spinlock lock = SPINLOCK_INIT("kinit");
+	uint64_t flags = spin_lock_irqsave(&lock);
+	for (;;)
+		wait_sleep(&nothing_to_do, &lock);
+	spin_unlock_irqrestore(&lock, flags);
+}
+
 void
 kmain(uint32_t magic, paddr_t info_pa)
 {
@@ -167,14 +204,15 @@ kmain(uint32_t magic, paddr_t info_pa)
 	pic_init();                             /* IRQs to vectors 32-47 */
 	pit_init();                             /* the timer tick, HZ a second */
 	acpi_init(&boot_info);                  /* tables for power off, reset */
+	sched_init(boot_options.sched,          /* kmain becomes the idle task */
+		   boot_options.quantum_ms);
+	if (boot_options.trace_sched)
+		trace_enable();                 /* trace=sched */
+	serial_on_input(debug_key);             /* Ctrl-P: dump the tasks */
+	if (!kthread_create("kinit", kernel_init, NULL))
+		panic("cannot create the first kernel thread");
 	interrupts_enable();
 	/* clang-format on */
 
-	if (boot_options.tests)
-		ktest_run(boot_options.tests, &boot_info); /* powers off */
-
-	pr_info("sprout: boot complete. The scheduler and init come next;\n");
-	pr_info("sprout: until then the CPU idles here (the timer keeps ticking).\n");
-	for (;;)
-		cpu_halt();
+	sched_idle_loop(); /* does not return */
 }

@@ -82,6 +82,10 @@ mm_destroy(struct mm *mm)
 {
 	struct region *r = mm->regions;
 
+	/* Never free the tables CR3 points at: move to the kernel's own. */
+	if (mm_active() == mm)
+		mm_activate(NULL);
+
 	while (r) {
 		struct region *next = r->next;
 		free_pages(mm, r->start, r->end);

@@ -40,6 +40,7 @@ QEMU = "qemu-system-x86_64"
 BANNER = re.compile(r"Sprout \d+\.\d+\.\d+ \(x86-64\)")
 KTEST_LINE = re.compile(r"test (\S+): (OK|FAILED)$", re.M)
 BOOT_GROUP = ["bootinfo", "initramfs-module", "trap-roundtrip", "timer", "acpi"]
+SCHED_GROUP = ["take-turns", "wait-queue", "sleep", "kthread-lifetimes"]
 MM_GROUP = ["paging", "address-spaces", "mm-copy", "regions", "uaccess",
             "kmalloc-stress"]
 LOG_TAIL_LINES = 25
@@ -205,12 +206,12 @@ def boot_tests():
                   "] ktest_fault_trigger+",
                   # '?': gcc gives a leaf function no frame (backtrace.c)
                   re.compile(r"\] (\? )?ktest_fault\+"),
-                  "] ktest_run+", "] kmain+", "power: off"],
+                  "] ktest_run+", "] kernel_init+", "power: off"],
                  panic_ok=True),
         BootTest("panic-double-fault",
                  ["-machine", "pc"] + kernel_args("test=stack-overflow panic=poweroff"),
                  ["PANIC: double fault", "Backtrace:",
-                  "] ktest_stack_overflow+", "] kmain+", "power: off"],
+                  "] ktest_stack_overflow+", "] kernel_init+", "power: off"],
                  panic_ok=True),
         BootTest("memory-pc", ["-machine", "pc"] + kernel_args("test=mm panic=poweroff"),
                  [BANNER, "page 0 unmapped",
@@ -234,7 +235,20 @@ def boot_tests():
                    ["PANIC: kmalloc: freed object at", "was written after kfree"]),
         crash_test("panic-null-deref", "null-deref",
                    ["PANIC: page fault", "cr2 0x0000000000000000"],
-                   ["ktest_null_deref", "ktest_run", "kmain"]),
+                   ["ktest_null_deref", "ktest_run", "kernel_init"]),
+        BootTest("sched-pc", ["-machine", "pc"] +
+                 kernel_args("test=sched panic=poweroff"),
+                 [BANNER, "sched: rr, slice 20 ms",
+                  "ktest: %d passed, 0 failed" % len(SCHED_GROUP), "power: off"],
+                 SCHED_GROUP),
+        BootTest("sched-quantum-10ms", ["-machine", "pc"] +
+                 kernel_args("test=take-turns quantum=10 panic=poweroff"),
+                 ["sched: rr, slice 10 ms (1 ticks at 100 Hz)",
+                  "ktest: 1 passed, 0 failed", "power: off"],
+                 ["take-turns"]),
+        crash_test("panic-illegal-transition", "illegal-transition",
+                   ["PANIC: sched: illegal transition ZOMBIE -> RUNNING"],
+                   ["task_set_state", "ktest_illegal_transition"]),
         BootTest("cmdline-bad-words",
                  ["-machine", "pc"] + kernel_args(
                      "bogus=1 quantum=abc bogus=2 loglevel=9 console=tty "

@@ -22,12 +22,21 @@
 #define PIT_WAIT_POLL_LIMIT 10000000
 
 static volatile uint64_t ticks;
+static void (*tick_handler)(void);
 
 static void
 pit_tick(struct trap_frame *tf)
 {
 	(void)tf;
 	ticks++;
+	if (tick_handler)
+		tick_handler();
+}
+
+void
+pit_set_tick_handler(void (*fn)(void))
+{
+	tick_handler = fn;
 }
 
 void

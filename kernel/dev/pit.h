@@ -17,6 +17,9 @@
 /* Program channel 0 to interrupt HZ times a second and count the ticks. */
 void pit_init(void);
 
+/* Call @fn on every tick, from the interrupt (the scheduler's tick). */
+void pit_set_tick_handler(void (*fn)(void));
+
 /* Ticks since pit_init(). */
 uint64_t pit_ticks(void);
 

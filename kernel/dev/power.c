@@ -147,11 +147,27 @@ power_acpi_off(const struct acpi_power_info *acpi)
 	return -ETIMEDOUT;
 }
 
+static void (*shutdown_hooks[POWER_HOOKS_MAX])(void);
+
+void
+power_on_shutdown(void (*fn)(void))
+{
+	for (int i = 0; i < POWER_HOOKS_MAX; i++)
+		if (!shutdown_hooks[i]) {
+			shutdown_hooks[i] = fn;
+			return;
+		}
+	pr_err("power: more than %d shutdown hooks\n", POWER_HOOKS_MAX);
+}
+
 __noreturn void
 power_off(void)
 {
-	pr_info("power: off\n");
 	interrupts_disable();
+	for (int i = 0; i < POWER_HOOKS_MAX; i++)
+		if (shutdown_hooks[i])
+			shutdown_hooks[i]();
+	pr_info("power: off\n");
 	power_acpi_off(acpi_power_info());
 	pr_err("power: ACPI power-off did not work; halting\n");
 	cpu_halt_forever();

@@ -10,6 +10,11 @@
 
 #include "kernel/lib/types.h"
 
+/* Run @fn just before power_off switches the machine off (the scheduler
+ * writes its trace then). At most POWER_HOOKS_MAX of them. */
+#define POWER_HOOKS_MAX 4
+void power_on_shutdown(void (*fn)(void));
+
 /* Enter ACPI sleep state S5, "soft off". Halts if that does not work. */
 __noreturn void power_off(void);
 

@@ -3,6 +3,7 @@
  */
 #include "kernel/dev/serial.h"
 #include "kernel/cpu/io.h"
+#include "kernel/cpu/trap.h"
 
 #define COM1 0x3f8
 
@@ -21,6 +22,8 @@
 #define MCR_DTR_RTS_OUT2  0x0b /* OUT2 gates the IRQ line on PCs */
 #define MCR_LOOPBACK	  0x1e
 #define LSR_TX_EMPTY	  0x20 /* transmit holding register empty */
+#define LSR_DATA_READY	  0x01 /* a received byte waits in DATA */
+#define IER_RX_AVAILABLE  0x01 /* interrupt when a byte arrives */
 #define BAUD_DIVISOR	  1    /* 115200 / 1 */
 
 /* If the transmitter never becomes ready (a UART that is not really
@@ -75,4 +78,27 @@ serial_write(const char *s, size_t n)
 			serial_putc('\r'); /* terminals want CR LF */
 		serial_putc(s[i]);
 	}
+}
+
+static void (*input_handler)(char c);
+
+static void
+serial_interrupt(struct trap_frame *tf)
+{
+	(void)tf;
+	while (inb(COM1 + UART_LSR) & LSR_DATA_READY) {
+		char c = (char)inb(COM1 + UART_DATA);
+		if (input_handler)
+			input_handler(c);
+	}
+}
+
+void
+serial_on_input(void (*fn)(char c))
+{
+	if (!serial_present)
+		return;
+	input_handler = fn;
+	irq_register(IRQ_COM1, serial_interrupt);
+	outb(COM1 + UART_IER, IER_RX_AVAILABLE);
 }

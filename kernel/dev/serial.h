@@ -11,5 +11,7 @@
 /* Probe and program COM1 (115200 8N1). Returns false if there is none. */
 bool serial_init(void);
 void serial_write(const char *s, size_t n);
+/* Call @fn with each byte received, from the COM1 interrupt. */
+void serial_on_input(void (*fn)(char c));
 
 #endif /* KERNEL_DEV_SERIAL_H */

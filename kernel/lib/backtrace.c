@@ -112,7 +112,8 @@ void
 backtrace_print(uint64_t rip, uint64_t rbp, uint64_t rsp)
 {
 	printk(LOG_EMERG, "Backtrace:\n");
-	backtrace_find_stack(rsp ? rsp : rbp);
+	/* The chain lives on the stack rbp points into. */
+	backtrace_find_stack(rbp ? rbp : rsp);
 	backtrace_print_one(rip);
 	/* A leaf function (one that calls nothing) gets no frame from the
 	 * compiler, so its caller is not in the RBP chain; its return

@@ -31,11 +31,12 @@ struct spinlock {
 /* Panics: @lock is already held by this CPU. Does not return. */
 __noreturn void spin_lock_recursion(struct spinlock *lock);
 
-/* Take @lock with interrupts off; returns the old interrupt state. */
-static inline uint64_t
-spin_lock_irqsave(struct spinlock *lock)
+/* Take and release @lock without touching the interrupt flag: for code
+ * that runs with interrupts off already (the scheduler, wait queues).
+ * Caller has interrupts off. */
+static inline void
+spin_lock(struct spinlock *lock)
 {
-	uint64_t flags = irq_save();
 	int me = this_cpu()->id;
 
 	if (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED) &&
@@ -44,6 +45,22 @@ spin_lock_irqsave(struct spinlock *lock)
 	while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
 		cpu_relax();
 	lock->owner = me;
+}
+
+static inline void
+spin_unlock(struct spinlock *lock)
+{
+	lock->owner = -1;
+	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+}
+
+/* Take @lock with interrupts off; returns the old interrupt state. */
+static inline uint64_t
+spin_lock_irqsave(struct spinlock *lock)
+{
+	uint64_t flags = irq_save();
+
+	spin_lock(lock);
 	return flags;
 }
 
@@ -51,8 +68,7 @@ spin_lock_irqsave(struct spinlock *lock)
 static inline void
 spin_unlock_irqrestore(struct spinlock *lock, uint64_t flags)
 {
-	lock->owner = -1;
-	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+	spin_unlock(lock);
 	irq_restore(flags);
 }
 

@@ -34,6 +34,12 @@ static const struct ktest tests[] = {
 	{ "kmalloc-use-after-free", NULL, ktest_kmalloc_use_after_free },
 	{ "null-deref", NULL, ktest_null_deref },
 	{ "bench-mm", NULL, ktest_bench_mm },
+	{ "take-turns", "sched", ktest_threads_take_turns },
+	{ "wait-queue", "sched", ktest_wait_queue },
+	{ "sleep", "sched", ktest_sleep },
+	{ "kthread-lifetimes", "sched", ktest_kthread_lifetimes },
+	{ "illegal-transition", NULL, ktest_illegal_transition },
+	{ "bench-switch", NULL, ktest_bench_switch },
 };
 
 bool

@@ -29,6 +29,12 @@ bool ktest_kmalloc_double_free(const struct boot_info *bi);
 bool ktest_kmalloc_use_after_free(const struct boot_info *bi);
 bool ktest_null_deref(const struct boot_info *bi);
 bool ktest_bench_mm(const struct boot_info *bi);
+bool ktest_threads_take_turns(const struct boot_info *bi);
+bool ktest_wait_queue(const struct boot_info *bi);
+bool ktest_sleep(const struct boot_info *bi);
+bool ktest_kthread_lifetimes(const struct boot_info *bi);
+bool ktest_illegal_transition(const struct boot_info *bi);
+bool ktest_bench_switch(const struct boot_info *bi);
 
 /* The function the fault test crashes in (external: see boot_tests.c). */
 uint64_t ktest_fault_trigger(void);

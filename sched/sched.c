@@ -1,0 +1,382 @@
+/*
+ * The scheduler core: creating and ending kernel threads, the switch,
+ * the tick, sleeping. Which task runs next is the policy's business
+ * (sched/policy.h); when and how to switch is this file's.
+ *
+ * The path from the timer to a switch:
+ *
+ *   PIT IRQ 0 -> trap_dispatch -> pit_tick -> sched_tick
+ *       charges the tick to the running task; when the policy says its
+ *       slice is used up, sets this_cpu()->need_resched
+ *   ... back in the interrupted task, which runs on until ...
+ *   sched_preempt_point (or the idle loop, or a return to user mode)
+ *       sees need_resched: RUNNING -> READY, enqueue, switch_locked
+ *   switch_locked
+ *       asks the policy for the next task, marks it RUNNING, points the
+ *       TSS and the per-CPU area at its kernel stack, loads its address
+ *       space if it differs, and calls context_switch
+ */
+#include "sched/sched.h"
+#include "kernel/cpu/gdt.h"
+#include "kernel/cpu/percpu.h"
+#include "kernel/cpu/tsc.h"
+#include "kernel/cpu/x86.h"
+#include "kernel/dev/pit.h"
+#include "kernel/lib/panic.h"
+#include "kernel/lib/printk.h"
+#include "kernel/lib/string.h"
+#include "mm/address_space.h"
+#include "mm/kmalloc.h"
+#include "mm/kstack.h"
+#include "sched/policy.h"
+#include "sched/task.h"
+#include "sched/trace.h"
+
+#define NSEC_PER_MSEC 1000000ull
+
+/* In switch.S. */
+void context_switch(uint64_t *save_rsp, uint64_t next_rsp);
+void task_start_trampoline(void);
+/* Called by the trampoline; never returns. */
+__noreturn void task_start(void (*fn)(void *arg), void *arg);
+
+struct spinlock sched_lock = SPINLOCK_INIT("sched");
+
+/* The policies a kernel can be booted with (sched=NAME). */
+static const struct sched_policy *const policies[] = { &sched_rr };
+static const struct sched_policy *policy = &sched_rr;
+static unsigned slice_ticks;
+
+static struct task idle_task;  /* the boot code, tid 0 */
+static struct task *all_tasks; /* every task, newest first */
+static struct task *sleepers;  /* timed sleeps, soonest first */
+
+void
+sched_init(const char *name, unsigned quantum_ms)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(policies); i++)
+		if (strcmp(policies[i]->name, name) == 0)
+			policy = policies[i];
+	if (name && strcmp(policy->name, name) != 0)
+		pr_warn("sched: no policy '%s'; using %s\n", name,
+			policy->name);
+	if (!quantum_ms)
+		quantum_ms = SCHED_DEFAULT_QUANTUM_MS;
+	/* Whole ticks, at least one. */
+	slice_ticks = (quantum_ms * HZ + 999) / 1000;
+	policy->init(slice_ticks);
+	pit_set_tick_handler(sched_tick);
+
+	/* The code running now, kmain on the boot stack, becomes the idle
+	 * task: it only ever runs when nothing else can. */
+	struct task *idle = &idle_task;
+	idle->tid = 0;
+	strlcpy(idle->name, "idle", sizeof(idle->name));
+	idle->state = TASK_RUNNING;
+	idle->created_ns = clock_ns();
+	wait_queue_init(&idle->exit_waiters, "exit");
+	idle->all_next = all_tasks;
+	all_tasks = idle;
+	this_cpu()->idle = idle;
+	this_cpu()->current = idle;
+	pr_info("sched: %s, slice %u ms (%u ticks at %d Hz)\n", policy->name,
+		slice_ticks * 1000 / HZ, slice_ticks, HZ);
+}
+
+const char *
+sched_policy_name(void)
+{
+	return policy->name;
+}
+
+unsigned
+sched_slice_ticks(void)
+{
+	return slice_ticks;
+}
+
+/* READY, and in the run queue (the idle task never is: it runs only
+ * when the queue is empty). Caller holds sched_lock. */
+static void
+make_ready(struct task *t, const char *why)
+{
+	task_set_state(t, TASK_READY, why);
+	if (t != this_cpu()->idle)
+		policy->enqueue(t);
+}
+
+/*
+ * Switch to the next task. The running task has already left RUNNING
+ * (it is READY and queued, WAITING, or a ZOMBIE). Caller holds
+ * sched_lock with interrupts off; so does whoever we switch to, which
+ * releases it. Returns when the calling task is switched back in.
+ */
+static void
+switch_locked(void)
+{
+	struct cpu *cpu = this_cpu();
+	struct task *prev = cpu->current;
+	struct task *next = policy->pick_next();
+
+	if (!next)
+		next = cpu->idle;
+	task_set_state(next, TASK_RUNNING, "scheduled");
+	cpu->need_resched = false;
+	if (next == prev)
+		return;
+
+	cpu->current = next;
+	if (next->kstack_top) {
+		cpu->kernel_stack = next->kstack_top;
+		tss_set_kernel_stack(next->kstack_top);
+	}
+	/* Kernel threads have no address space of their own and run in
+	 * whichever is loaded: the kernel half is the same in all. */
+	if (next->mm && next->mm != mm_active())
+		mm_activate(next->mm);
+	context_switch(&prev->saved_rsp, next->saved_rsp);
+}
+
+void
+sched_yield(void)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	struct task *t = current_task();
+
+	t->voluntary_switches++;
+	make_ready(t, "yield");
+	switch_locked();
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void
+sched_preempt_point(void)
+{
+	if (!this_cpu()->need_resched)
+		return;
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	struct task *t = current_task();
+
+	t->involuntary_switches++;
+	make_ready(t, "preempted");
+	switch_locked();
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void
+sched_block_locked(const char *why)
+{
+	struct task *t = current_task();
+
+	if (t == this_cpu()->idle)
+		panic("sched: the idle task tried to block (%s)", why);
+	t->voluntary_switches++;
+	task_set_state(t, TASK_WAITING, why);
+	switch_locked();
+}
+
+/* Take @t off the timed sleepers, if it is there. */
+static void
+sleepers_remove(struct task *t)
+{
+	for (struct task **link = &sleepers; *link; link = &(*link)->sleep_next)
+		if (*link == t) {
+			*link = t->sleep_next;
+			break;
+		}
+	t->sleep_next = NULL;
+	t->wake_at_ns = 0;
+}
+
+void
+sched_wake_locked(struct task *t, const char *why)
+{
+	if (t->state != TASK_WAITING)
+		return;
+	if (t->wake_at_ns)
+		sleepers_remove(t);
+	make_ready(t, why);
+	/* The idle task has nothing to finish: let it switch at once. */
+	if (current_task() == this_cpu()->idle)
+		this_cpu()->need_resched = true;
+}
+
+void
+sched_sleep_ns(uint64_t ns)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	struct task *t = current_task();
+	struct task **link = &sleepers;
+
+	t->wake_at_ns = clock_ns() + ns;
+	while (*link && (*link)->wake_at_ns <= t->wake_at_ns)
+		link = &(*link)->sleep_next;
+	t->sleep_next = *link;
+	*link = t;
+	sched_block_locked("sleep");
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void
+sched_tick(void)
+{
+	struct cpu *cpu = this_cpu();
+	uint64_t now = clock_ns();
+
+	spin_lock(&sched_lock); /* interrupts are off: this is an IRQ */
+	struct task *t = cpu->current;
+	t->ticks_run++;
+	while (sleepers && sleepers->wake_at_ns <= now)
+		sched_wake_locked(sleepers, "timer");
+	if (t != cpu->idle && policy->tick(t))
+		cpu->need_resched = true;
+	spin_unlock(&sched_lock);
+}
+
+__noreturn void
+sched_idle_loop(void)
+{
+	for (;;) {
+		interrupts_disable();
+		if (this_cpu()->need_resched) {
+			spin_lock(&sched_lock);
+			make_ready(current_task(), "idle");
+			switch_locked();
+			spin_unlock(&sched_lock);
+			interrupts_enable();
+		} else {
+			/* sti takes effect after the next instruction, so no
+			 * interrupt can slip in between the check and hlt. */
+			__asm__ volatile("sti; hlt" ::: "memory");
+		}
+	}
+}
+
+/* --- Kernel threads -------------------------------------------------- */
+
+/*
+ * The first frame of a new task, as context_switch will pop it:
+ *
+ *   kstack_top
+ *   +------------------------+
+ *   | task_start_trampoline  |  <- "returned" to by context_switch
+ *   | rbp = 0                |
+ *   | rbx = 0                |
+ *   | r12 = fn               |  the trampoline passes these two
+ *   | r13 = arg              |  to task_start
+ *   | r14 = 0                |
+ *   | r15 = 0                |  <- saved_rsp
+ *   +------------------------+
+ */
+struct task *
+kthread_create(const char *name, void (*fn)(void *arg), void *arg)
+{
+	struct task *t = kzalloc(sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->tid = tid_alloc();
+	if (t->tid < 0)
+		goto out_free_task;
+	t->kstack_top = kstack_alloc(t->tid);
+	if (!t->kstack_top)
+		goto out_free_tid;
+
+	strlcpy(t->name, name, sizeof(t->name));
+	t->entry = fn;
+	t->arg = arg;
+	t->created_ns = clock_ns();
+	wait_queue_init(&t->exit_waiters, "join");
+
+	uint64_t *frame = (uint64_t *)t->kstack_top - 7;
+	frame[6] = (uint64_t)task_start_trampoline;
+	frame[5] = 0;		  /* rbp */
+	frame[4] = 0;		  /* rbx */
+	frame[3] = (uint64_t)fn;  /* r12 */
+	frame[2] = (uint64_t)arg; /* r13 */
+	frame[1] = 0;		  /* r14 */
+	frame[0] = 0;		  /* r15 */
+	t->saved_rsp = (uint64_t)frame;
+
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	t->all_next = all_tasks;
+	all_tasks = t;
+	make_ready(t, "created");
+	if (current_task() == this_cpu()->idle)
+		this_cpu()->need_resched = true;
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return t;
+
+out_free_tid:
+	tid_free(t->tid);
+out_free_task:
+	kfree(t);
+	return NULL;
+}
+
+/* A new task's first C code: it arrives from switch_locked in another
+ * task, which holds sched_lock with interrupts off. */
+void
+task_start(void (*fn)(void *arg), void *arg)
+{
+	spin_unlock(&sched_lock);
+	interrupts_enable();
+	fn(arg);
+	kthread_exit(0);
+}
+
+void
+kthread_exit(int status)
+{
+	interrupts_disable(); /* for good: this task never runs again */
+	spin_lock(&sched_lock);
+	struct task *t = current_task();
+
+	t->exit_status = status;
+	task_set_state(t, TASK_ZOMBIE, "exit");
+	wait_wake_all_locked(&t->exit_waiters);
+	switch_locked();
+	panic("sched: a zombie ran again (task %d)", t->tid);
+}
+
+int
+kthread_join(struct task *t)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+
+	while (t->state != TASK_ZOMBIE)
+		wait_sleep_locked(&t->exit_waiters);
+	/* Off the task list; then nothing can find it any more. */
+	for (struct task **link = &all_tasks; *link; link = &(*link)->all_next)
+		if (*link == t) {
+			*link = t->all_next;
+			break;
+		}
+	trace_record(t, TASK_ZOMBIE, TASK_STATES, "reaped");
+	spin_unlock_irqrestore(&sched_lock, flags);
+
+	/* The zombie's stack is free to go: it is not running on it. */
+	int status = t->exit_status;
+	kstack_free(t->kstack_top);
+	tid_free(t->tid);
+	kfree(t);
+	return status;
+}
+
+void
+sched_dump(void)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	uint64_t now = clock_ns();
+
+	pr_info("  tid name             state      ticks  vol.sw  inv.sw  age(ms)\n");
+	for (struct task *t = all_tasks; t; t = t->all_next)
+		pr_info("%5d %-16s %-8s %7llu %7llu %7llu %8llu\n", t->tid,
+			t->name, task_state_name(t->state),
+			(unsigned long long)t->ticks_run,
+			(unsigned long long)t->voluntary_switches,
+			(unsigned long long)t->involuntary_switches,
+			(unsigned long long)((now - t->created_ns) /
+					     NSEC_PER_MSEC));
+	spin_unlock_irqrestore(&sched_lock, flags);
+}

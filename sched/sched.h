@@ -1,0 +1,66 @@
+/*
+ * The scheduler: which task runs, and switching between them.
+ *
+ * Sprout's kernel is not preemptive: a task in the kernel keeps the CPU
+ * until it blocks, yields, or passes a preemption point. The timer tick
+ * only marks the running task for rescheduling when its slice is used
+ * up (this_cpu()->need_resched); the switch happens at the next
+ * preemption point: sched_preempt_point() in long kernel loops, the
+ * idle loop, and (with user mode) every return to user mode.
+ *
+ * Lock: sched_lock protects every task's state, the run queue, the
+ * sleepers and all wait queues. It is held across context_switch: the
+ * task switched to releases it (xv6 does the same with its p->lock).
+ */
+#ifndef SCHED_SCHED_H
+#define SCHED_SCHED_H
+
+#include "kernel/lib/spinlock.h"
+#include "kernel/lib/types.h"
+
+struct task;
+
+#define SCHED_DEFAULT_QUANTUM_MS 20
+
+extern struct spinlock sched_lock;
+
+/* Make the running boot code the idle task (tid 0) of this CPU and pick
+ * the policy named @policy ("rr" if NULL) with a slice of @quantum_ms
+ * (0: the default). Unknown names are reported and replaced by rr. */
+void sched_init(const char *policy, unsigned quantum_ms);
+
+/* A kernel thread running fn(arg), READY; NULL when out of memory. */
+struct task *kthread_create(const char *name, void (*fn)(void *arg), void *arg);
+/* End the calling kernel thread. Does not return. */
+__noreturn void kthread_exit(int status);
+/* Wait for @t to exit, free it, and return its exit status. */
+int kthread_join(struct task *t);
+
+/* Give up the CPU to the next ready task, if any. */
+void sched_yield(void);
+/* Switch if the running task's slice is used up. Cheap otherwise: call it
+ * in long kernel loops. */
+void sched_preempt_point(void);
+/* Block for at least @ns nanoseconds (woken by the first tick after). */
+void sched_sleep_ns(uint64_t ns);
+
+/* The idle task's loop: run whatever is ready, halt when nothing is.
+ * Does not return. */
+__noreturn void sched_idle_loop(void);
+
+/* Called by the timer interrupt, HZ times a second. */
+void sched_tick(void);
+
+/* Print every task: state, ticks, switches (Ctrl-P on the console). */
+void sched_dump(void);
+
+/* For wait.c: block the running task (RUNNING -> WAITING) and switch;
+ * wake @t (WAITING -> READY). Caller holds sched_lock. */
+void sched_block_locked(const char *why);
+void sched_wake_locked(struct task *t, const char *why);
+
+/* The name of the policy in use, and the slice in ticks. */
+const char *sched_policy_name(void);
+unsigned sched_slice_ticks(void);
+
+#endif /* SCHED_SCHED_H */

@@ -1,0 +1,90 @@
+/*
+ * struct task: one schedulable thread of execution.
+ *
+ * The state machine every task follows (sched/task.c makes each move, in
+ * task_set_state, and refuses any other):
+ *
+ *                 scheduled
+ *        +-------+ -------> +---------+   exit    +--------+
+ *  new ->| READY |          | RUNNING | --------> | ZOMBIE | -> reaped
+ *        +-------+ <------- +---------+           +--------+
+ *            ^    preempted,     |
+ *            |    yield          | block (wait queue, sleep, join)
+ *            |   +---------+     |
+ *            +---| WAITING | <---+
+ *         woken  +---------+
+ *
+ * A task's kernel stack holds, while it is not running, the frame that
+ * sched/switch.S saved (its saved_rsp points at it). User tasks will also
+ * keep their trap frame at the top of that stack.
+ */
+#ifndef SCHED_TASK_H
+#define SCHED_TASK_H
+
+#include "kernel/lib/types.h"
+#include "sched/wait.h"
+
+/* tids run from 0 (the idle task) to TASK_TID_MAX - 1; a tid is not
+ * reused until its task has been reaped. */
+#define TASK_TID_MAX  32768
+#define TASK_NAME_MAX 16
+
+enum task_state {
+	TASK_NEW,     /* being built; not yet in the state machine */
+	TASK_READY,   /* could run: waiting for the CPU */
+	TASK_RUNNING, /* on a CPU now */
+	TASK_WAITING, /* blocked until an event */
+	TASK_ZOMBIE,  /* finished; kept until reaped */
+	TASK_STATES,
+};
+
+struct mm;
+
+struct task {
+	int tid;
+	char name[TASK_NAME_MAX];
+	enum task_state state;
+
+	/* The CPU context while switched out (sched/switch.S). */
+	uint64_t saved_rsp;
+	vaddr_t kstack_top; /* 0 for the idle task, which uses the boot stack */
+
+	struct mm *mm; /* the address space; NULL for kernel threads */
+
+	/* Kernel threads: what to run, and the result. */
+	void (*entry)(void *arg);
+	void *arg;
+	int exit_status;
+	struct wait_queue exit_waiters; /* kthread_join sleeps here */
+
+	/* Scheduling. The run-queue links and the slice belong to the
+	 * policy (sched/rr.c); the rest to the core. */
+	struct task *rq_next, *rq_prev;
+	unsigned slice_left; /* ticks left in the current slice */
+
+	/* Waiting: the queue this task sleeps on, and its link there. */
+	struct wait_queue *waiting_on;
+	struct task *wait_next;
+	uint64_t wake_at_ns; /* a timed sleep's deadline, or 0 */
+	struct task *sleep_next;
+
+	/* Accounting, shown by sched_dump (and, later, ps). */
+	uint64_t created_ns;
+	uint64_t ticks_run;
+	uint64_t voluntary_switches;   /* it blocked or yielded */
+	uint64_t involuntary_switches; /* its slice ran out */
+
+	struct task *all_next; /* every task, for the dump */
+};
+
+/* Move @t to state @to, because of @why (kept in the trace). Panics on a
+ * move the state machine does not have. Caller holds sched_lock. */
+void task_set_state(struct task *t, enum task_state to, const char *why);
+
+const char *task_state_name(enum task_state state);
+
+/* A tid for a new task, or -1 if all TASK_TID_MAX are in use. */
+int tid_alloc(void);
+void tid_free(int tid);
+
+#endif /* SCHED_TASK_H */
