@@ -9,6 +9,8 @@
 #   make usb DEV=/dev/sdX   write the ISO to a USB stick (asks first)
 #   make format-check       is the C code formatted as .clang-format says?
 #   make bench      the in-kernel benchmarks, in QEMU's deterministic mode
+#   make trace      boot a demonstration with trace=sched and draw it:
+#                   build/trace.png and build/trace.svg
 #
 # Knobs (make run MEM=512M APPEND="loglevel=7"):
 #   CROSS_COMPILE  tool prefix, e.g. x86_64-elf-; chosen automatically when
@@ -95,16 +97,17 @@ ISO := $(BUILD)/sprout.iso
 SELFTEST_ISO := $(BUILD)/sprout-selftest.iso
 
 # Each unit test: tests/unit/test_X.c plus the kernel files it tests.
-UNIT_TESTS := format cmdline multiboot acpi buddy paging
+UNIT_TESTS := format cmdline multiboot acpi buddy paging rr
 unit_srcs_format := kernel/lib/format.c
 unit_srcs_cmdline := kernel/cmdline.c
 unit_srcs_multiboot := boot/multiboot.c
 unit_srcs_acpi := kernel/dev/acpi_aml.c
 unit_srcs_buddy := mm/buddy.c
 unit_srcs_paging := mm/paging.c mm/buddy.c
+unit_srcs_rr := sched/rr.c
 UNIT_BINS := $(patsubst %,$(BUILD)/unit/test_%,$(UNIT_TESTS))
 
-.PHONY: all kernel iso unit run run-iso run-uefi gdb test usb format bench \
+.PHONY: all kernel iso unit run run-iso run-uefi gdb test usb format bench trace trace-now \
 	format-check clean run-now run-iso-now run-uefi-now gdb-now test-now
 all: $(KERNEL) $(INITRAMFS)
 kernel: $(KERNEL)
@@ -245,8 +248,33 @@ bench:
 	@$(QEMU) -machine pc -cpu qemu64 -m 128M -display none -no-reboot \
 		-nic none -icount shift=0,sleep=off -serial stdio \
 		-kernel $(BENCH_BUILD)/sprout.elf \
-		-append "test=bench-mm panic=poweroff" \
+		-append "test=bench-mm,bench-switch panic=poweroff" \
 		| tr -d '\r' | grep -a 'bench ' | sed 's/ns$$/instructions/'
+	@echo "Context switches in wall time (TCG; a CR3 reload costs nothing"
+	@echo "under -icount, so compare these two with each other only):"
+	@$(QEMU) -machine pc -cpu qemu64 -m 128M -display none -no-reboot \
+		-nic none -serial stdio -kernel $(BENCH_BUILD)/sprout.elf \
+		-append "test=bench-switch panic=poweroff" \
+		| tr -d '\r' | grep -a 'bench '
+
+# --- The scheduler trace picture ----------------------------------------------
+#
+# Debian's python3-matplotlib belongs to the system python3, which may not
+# be the first python3 on the PATH.
+
+PLOT_PYTHON := $(if $(wildcard /usr/bin/python3),/usr/bin/python3,python3)
+
+trace:
+	@tools/deps.sh trace
+	@$(MAKE) --no-print-directory trace-now
+
+trace-now: $(KERNEL)
+	@echo "Booting the demonstration with trace=sched ..."
+	@$(QEMU) -machine pc -m 128M -display none -no-reboot -nic none \
+		-serial file:$(BUILD)/trace.log -kernel $(KERNEL) \
+		-append "test=trace-demo trace=sched panic=poweroff"
+	@$(PLOT_PYTHON) tools/trace_plot.py $(BUILD)/trace.log \
+		$(BUILD)/trace.png $(BUILD)/trace.svg
 
 # --- Housekeeping ---------------------------------------------------------
 

@@ -344,6 +344,89 @@ def run_gdb_test():
     return [Result(name, missing is None, detail, log, time.monotonic() - start)]
 
 
+SYSTEM_PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
+TRACE_LINE = re.compile(r"sched-trace (\d+) \d+ (\d+) (\S+) (\S+) (\S+) (\S+)")
+
+
+def run_trace_test():
+    """make trace's demonstration: the trace must show the three compute
+    threads taking turns in a fixed order, the consumer blocked, and
+    tools/trace_plot.py must draw it."""
+    name = "trace-picture"
+    log = os.path.join(LOGS, name + ".log")
+    start = time.monotonic()
+    subprocess.run([QEMU, "-machine", "pc", "-m", "128M", "-display", "none",
+                    "-no-reboot", "-nic", "none", "-serial", "file:" + log,
+                    "-kernel", KERNEL, "-append",
+                    "test=trace-demo trace=sched panic=poweroff"],
+                   capture_output=True, timeout=60)
+    events = TRACE_LINE.findall(read(log))
+    runs = [who for _, _, who, _, to, _ in events
+            if to == "RUNNING" and who.startswith("compute-")]
+    order = runs[:3]
+    problem = None
+    if "sched-trace-end" not in read(log) or len(events) < 50:
+        problem = "no complete trace in the log"
+    elif sorted(order) != ["compute-1", "compute-2", "compute-3"]:
+        problem = "the compute threads did not all run: %s" % order
+    elif any(runs[i] != runs[i - 3] for i in range(3, len(runs))):
+        problem = "the compute threads broke the round-robin order"
+    elif not any(who == "consumer" and to == "WAITING"
+                 for _, _, who, _, to, _ in events):
+        problem = "the consumer never blocked"
+    results = [Result(name, problem is None, problem or "", log,
+                      time.monotonic() - start)]
+    # The picture, where matplotlib is installed.
+    png = os.path.join(BUILD, "test-trace.png")
+    plot = subprocess.run([SYSTEM_PYTHON, "tools/trace_plot.py", log, png],
+                          cwd=ROOT, capture_output=True, text=True)
+    if "matplotlib is missing" in plot.stderr:
+        results.append(Result(name + "/plot", True, "matplotlib is not installed",
+                              skipped=True))
+    else:
+        ok = plot.returncode == 0 and os.path.getsize(png) > 10000
+        results.append(Result(name + "/plot", ok,
+                              "" if ok else plot.stderr.strip(), log))
+    return results
+
+
+def run_debug_key_test():
+    """Ctrl-P on the serial console lists the tasks."""
+    name = "ctrl-p-task-list"
+    log = os.path.join(LOGS, name + ".log")
+    start = time.monotonic()
+    proc = subprocess.Popen([QEMU, "-machine", "pc", "-m", "128M", "-display",
+                             "none", "-no-reboot", "-nic", "none", "-serial",
+                             "stdio", "-kernel", KERNEL, "-initrd", INITRAMFS],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    out = b""
+    deadline = time.monotonic() + 30
+    sent = False
+    os.set_blocking(proc.stdout.fileno(), False)
+    while time.monotonic() < deadline:
+        chunk = proc.stdout.read() or b""
+        out += chunk
+        if not sent and b"boot complete" in out:
+            proc.stdin.write(b"\x10")
+            proc.stdin.flush()
+            sent = True
+        if sent and re.search(rb"\s0 idle\s", out):
+            break
+        time.sleep(0.1)
+    proc.kill()
+    proc.wait()
+    text = out.decode(errors="replace")
+    with open(log, "w") as f:
+        f.write(text)
+    # Newest task first: kinit, then idle.
+    missing = first_missing(text, ["boot complete", "tid name",
+                                   re.compile(r"\s1 kinit\s+WAITING"),
+                                   re.compile(r"\s0 idle\s")])
+    return [Result(name, missing is None,
+                   "" if missing is None else "never printed: %s" % describe(missing),
+                   log, time.monotonic() - start)]
+
+
 CLANG_FORMAT_VERSION = "14."  # the version .clang-format was written for
 
 
@@ -410,6 +493,10 @@ def main():
         futures = [pool.submit(t.run) for t in tests]
         if selected("gdb-breaks-at-kmain", words):
             futures.append(pool.submit(run_gdb_test))
+        if selected("trace-picture", words):
+            futures.append(pool.submit(run_trace_test))
+        if selected("ctrl-p-task-list", words):
+            futures.append(pool.submit(run_debug_key_test))
         for future in concurrent.futures.as_completed(futures):
             take(future.result())
 

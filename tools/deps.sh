@@ -4,13 +4,14 @@
 # needed to build, package, run and test Sprout.
 #
 # Usage:
-#   tools/deps.sh [build|iso|run|test|all]...     (default: all)
+#   tools/deps.sh [build|iso|run|test|trace|all]...     (default: all)
 #
 #   build  compiler, binutils, make, python3
 #   iso    grub-mkrescue and the GRUB BIOS/UEFI platform files, xorriso,
 #          mtools, cpio
 #   run    qemu-system-x86_64, plus everything in build and iso
 #   test   everything in run, plus OVMF (UEFI firmware), gdb, musl-gcc
+#   trace  everything in run, plus matplotlib for tools/trace_plot.py
 #   all    everything
 #
 # If everything is present it prints nothing and exits 0, so the Makefile
@@ -93,13 +94,20 @@ esac
 # (kept in step: the Nth name goes with the Nth package and group).
 # ---------------------------------------------------------------------------
 
+# The distribution's python3 (for pymod checks); the first on PATH may be
+# another one that does not see Debian's python3-* packages.
+system_python=/usr/bin/python3
+[ -x "$system_python" ] || system_python=python3
+
 missing_names=()
 missing_pkgs=()
 missing_groups=()
 seen=" "
 
 # need GROUP KIND NAME PACKAGE
-#   KIND is cmd (a command on PATH), file or dir.
+#   KIND is cmd (a command on PATH), file, dir, or pymod (a module the
+#   distribution's own python3 can import: Debian's python3-* packages
+#   install there, whatever python3 comes first on PATH).
 need() {
     local group=$1 kind=$2 name=$3 pkg=$4
 
@@ -111,6 +119,7 @@ need() {
         cmd)  if command -v "$name" >/dev/null 2>&1; then return 0; fi ;;
         file) if [ -f "$name" ]; then return 0; fi ;;
         dir)  if [ -d "$name" ]; then return 0; fi ;;
+        pymod) if "$system_python" -c "import $name" >/dev/null 2>&1; then return 0; fi ;;
         *)    say "internal error: unknown kind '$kind'"; exit 2 ;;
     esac
 
@@ -147,6 +156,11 @@ check_run() {
     need run cmd qemu-system-x86_64 qemu-system-x86
 }
 
+check_trace() {
+    check_run
+    need trace pymod matplotlib python3-matplotlib
+}
+
 check_test() {
     check_run
     need test file /usr/share/ovmf/OVMF.fd ovmf
@@ -166,7 +180,9 @@ run_checks() {
             build) check_build ;;
             iso)   check_iso ;;
             run)   check_run ;;
-            test | all) check_test ;;
+            trace) check_trace ;;
+            test) check_test ;;
+            all) check_test; check_trace ;;
         esac
     done
 }
@@ -256,7 +272,7 @@ if [ "${#groups[@]}" -eq 0 ]; then
 fi
 for g in "${groups[@]}"; do
     case "$g" in
-        build | iso | run | test | all) ;;
+        build | iso | run | test | trace | all) ;;
         -h | --help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 0 ;;
         *) say "unknown group '$g'"; usage ;;
     esac

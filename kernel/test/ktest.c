@@ -40,6 +40,7 @@ static const struct ktest tests[] = {
 	{ "kthread-lifetimes", "sched", ktest_kthread_lifetimes },
 	{ "illegal-transition", NULL, ktest_illegal_transition },
 	{ "bench-switch", NULL, ktest_bench_switch },
+	{ "trace-demo", NULL, ktest_trace_demo },
 };
 
 bool

@@ -327,3 +327,80 @@ ktest_bench_switch(const struct boot_info *bi)
 		(unsigned long long)(other / 4));
 	return true;
 }
+
+/* --- The demonstration for make trace (not a test of its own) ----------- *
+ *
+ * Three threads that only compute, and a producer and a consumer that
+ * mostly wait: the picture shows the three taking turns in round-robin
+ * order, and the other two blocked (WAITING) most of the time.
+ */
+
+#define DEMO_ROUNDS 6
+
+static volatile bool demo_stop;
+static struct wait_queue demo_queue = WAIT_QUEUE_INIT("demo-item");
+static struct spinlock demo_lock = SPINLOCK_INIT("demo");
+static int demo_items; /* under demo_lock */
+
+static void
+demo_compute(void *arg)
+{
+	(void)arg;
+	while (!demo_stop)
+		sched_preempt_point();
+}
+
+/* Sleeps, then makes an item: the consumer wakes for each one. */
+static void
+demo_producer(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < DEMO_ROUNDS; i++) {
+		sched_sleep_ns(30 * NSEC_PER_MSEC);
+		uint64_t flags = spin_lock_irqsave(&demo_lock);
+		demo_items++;
+		wait_wake_one(&demo_queue);
+		spin_unlock_irqrestore(&demo_lock, flags);
+	}
+}
+
+static void
+demo_consumer(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < DEMO_ROUNDS; i++) {
+		uint64_t flags = spin_lock_irqsave(&demo_lock);
+		while (demo_items == 0)
+			wait_sleep(&demo_queue, &demo_lock);
+		demo_items--;
+		spin_unlock_irqrestore(&demo_lock, flags);
+		/* Work on the item for a few milliseconds. */
+		uint64_t until = clock_ns() + 5 * NSEC_PER_MSEC;
+		while (clock_ns() < until)
+			sched_preempt_point();
+	}
+}
+
+bool
+ktest_trace_demo(const struct boot_info *bi)
+{
+	struct task *t[5];
+
+	(void)bi;
+	demo_stop = false;
+	demo_items = 0;
+	t[0] = kthread_create("compute-1", demo_compute, NULL);
+	t[1] = kthread_create("compute-2", demo_compute, NULL);
+	t[2] = kthread_create("compute-3", demo_compute, NULL);
+	t[3] = kthread_create("producer", demo_producer, NULL);
+	t[4] = kthread_create("consumer", demo_consumer, NULL);
+	for (int i = 0; i < 5; i++)
+		if (!t[i])
+			return ktest_fail("kthread_create failed");
+	kthread_join(t[3]);
+	kthread_join(t[4]);
+	demo_stop = true;
+	for (int i = 0; i < 3; i++)
+		kthread_join(t[i]);
+	return true;
+}

@@ -35,6 +35,7 @@ bool ktest_sleep(const struct boot_info *bi);
 bool ktest_kthread_lifetimes(const struct boot_info *bi);
 bool ktest_illegal_transition(const struct boot_info *bi);
 bool ktest_bench_switch(const struct boot_info *bi);
+bool ktest_trace_demo(const struct boot_info *bi);
 
 /* The function the fault test crashes in (external: see boot_tests.c). */
 uint64_t ktest_fault_trigger(void);
