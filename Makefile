@@ -97,7 +97,7 @@ ISO := $(BUILD)/sprout.iso
 SELFTEST_ISO := $(BUILD)/sprout-selftest.iso
 
 # Each unit test: tests/unit/test_X.c plus the kernel files it tests.
-UNIT_TESTS := format cmdline multiboot acpi buddy paging rr
+UNIT_TESTS := format cmdline multiboot acpi buddy paging rr cpio elf
 unit_srcs_format := kernel/lib/format.c
 unit_srcs_cmdline := kernel/cmdline.c
 unit_srcs_multiboot := boot/multiboot.c
@@ -105,6 +105,8 @@ unit_srcs_acpi := kernel/dev/acpi_aml.c
 unit_srcs_buddy := mm/buddy.c
 unit_srcs_paging := mm/paging.c mm/buddy.c
 unit_srcs_rr := sched/rr.c
+unit_srcs_cpio := kernel/fs/cpio.c
+unit_srcs_elf := kernel/proc/elf.c
 UNIT_BINS := $(patsubst %,$(BUILD)/unit/test_%,$(UNIT_TESTS))
 
 .PHONY: all kernel iso unit run run-iso run-uefi gdb test usb format bench trace trace-now \
@@ -159,11 +161,14 @@ $(KERNEL): $(KERNEL_OBJS) $(BUILD)/obj/ksyms.o linker.ld tools/check-image.sh
 
 # --- The initramfs and the ISO --------------------------------------------
 
-# An uncompressed cpio "newc" archive of user/rootfs.
-$(INITRAMFS): $(shell find user -type f 2>/dev/null)
-	@mkdir -p $(BUILD)
+# User programs (user/user.mk): static musl binaries, staged with
+# user/rootfs in $(BUILD)/rootfs; the initramfs is an uncompressed cpio
+# "newc" archive of that tree.
+include user/user.mk
+
+$(INITRAMFS): $(BUILD)/rootfs.stamp
 	@$(if $(Q),echo "  CPIO    $@")
-	$(Q)cd user/rootfs && find . | LC_ALL=C sort | cpio -o -H newc --quiet > $(CURDIR)/$@
+	$(Q)cd $(BUILD)/rootfs && find . | LC_ALL=C sort | cpio -o -H newc --quiet > $(CURDIR)/$@
 
 # The ISO tree is iso/ plus the kernel and the initramfs. The self-test
 # ISO differs only in its default menu entry, for tests/run.py.
@@ -278,7 +283,7 @@ trace-now: $(KERNEL)
 
 # --- Housekeeping ---------------------------------------------------------
 
-C_FILES = $(shell find boot kernel mm sched tests/unit -name '*.[ch]')
+C_FILES = $(shell find boot kernel mm sched user tests/unit tests/user tests/fuzz -name '*.[ch]' 2>/dev/null)
 
 format:
 	clang-format -i $(C_FILES)

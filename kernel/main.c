@@ -8,6 +8,7 @@
 #include "boot/bootinfo.h"
 #include "boot/multiboot_parse.h"
 #include "kernel/cmdline.h"
+#include "kernel/cpu/fpu.h"
 #include "kernel/cpu/gdt.h"
 #include "kernel/cpu/percpu.h"
 #include "kernel/cpu/trap.h"
@@ -18,9 +19,14 @@
 #include "kernel/dev/pic.h"
 #include "kernel/dev/pit.h"
 #include "kernel/dev/power.h"
-#include "kernel/dev/serial.h"
+#include "kernel/fs/tty.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/lib/errno.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/printk.h"
+#include "kernel/proc/exec.h"
+#include "kernel/proc/process.h"
+#include "kernel/syscall.h"
 #include "kernel/test/ktest.h"
 #include "mm/fault.h"
 #include "mm/frame.h"
@@ -28,7 +34,6 @@
 #include "mm/memlayout.h"
 #include "sched/sched.h"
 #include "sched/trace.h"
-#include "sched/wait.h"
 
 #ifndef SPROUT_VERSION
 #error "the Makefile passes -DSPROUT_VERSION"
@@ -144,21 +149,34 @@ boot_options_apply(const struct boot_options *o)
 	panic_set_action(o->panic_poweroff ? PANIC_POWEROFF : PANIC_HALT);
 }
 
-/* Ctrl-P on the serial console, as in xv6: list every task. */
-static void
-debug_key(char c)
-{
-	if (c == 'P' - '@')
-		sched_dump();
-}
+/* Where init is looked for without init=, in Linux's order. */
+static const char *const init_paths[] = { "/sbin/init", "/etc/init",
+					  "/bin/init", "/bin/sh" };
 
-static struct wait_queue nothing_to_do = WAIT_QUEUE_INIT("no-init");
+/* Run @path as init: argv is the path and the words after "--". Returns
+ * only if it could not be started. */
+static int
+start_init(const char *path)
+{
+	const char *argv[CMDLINE_INIT_ARGS_MAX + 2];
+	static const char *const envp[] = { "HOME=/", "TERM=linux",
+					    "PATH=/sbin:/bin", NULL };
+	size_t n = 0;
+
+	argv[n++] = path;
+	for (size_t i = 0; i < boot_options.init_argc; i++)
+		argv[n++] = boot_options.init_argv[i];
+	argv[n] = NULL;
+	int err = exec_first_program(path, argv, envp);
+	pr_err("init: cannot run %s (error %d)\n", path, -err);
+	return err;
+}
 
 /*
  * The first kernel thread, tid 1. It runs the tests the command line
- * asks for; without any, it has nothing to start yet (user mode and
- * /sbin/init come next) and waits for good, leaving the CPU to the
- * idle task.
+ * asks for, or becomes the first user process: it gets the console as
+ * fds 0, 1 and 2 and execs init, which makes it process 1, the ancestor
+ * of every other process.
  */
 static void
 kernel_init(void *arg)
@@ -167,13 +185,29 @@ kernel_init(void *arg)
 	if (boot_options.tests)
 		ktest_run(boot_options.tests, &boot_info); /* powers off */
 
-	pr_info("sprout: boot complete. User mode and init come next;\n");
-	pr_info("sprout: until then the CPU idles (Ctrl-P lists the tasks).\n");
-	struct spinlock lock = SPINLOCK_INIT("kinit");
-	uint64_t flags = spin_lock_irqsave(&lock);
-	for (;;)
-		wait_sleep(&nothing_to_do, &lock);
-	spin_unlock_irqrestore(&lock, flags);
+	if (process_become_user())
+		panic("init: no console for the first process");
+	if (boot_options.init) {
+		start_init(boot_options.init);
+		panic("init: %s could not be started; check init= on the command line",
+		      boot_options.init);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(init_paths); i++)
+		if (start_init(init_paths[i]) != -ENOENT)
+			break;
+	panic("no init found: tried /sbin/init, /etc/init, /bin/init and /bin/sh; pass init=PATH on the command line");
+}
+
+/* The initramfs: the first boot module, unpacked into the file tree. */
+static void
+initramfs_unpack(void)
+{
+	if (boot_info.module_count == 0) {
+		vfs_init(NULL, 0);
+		return;
+	}
+	const struct boot_module *m = &boot_info.modules[0];
+	vfs_init(phys_to_virt(m->start), m->end - m->start);
 }
 
 void
@@ -208,7 +242,11 @@ kmain(uint32_t magic, paddr_t info_pa)
 		   boot_options.quantum_ms);
 	if (boot_options.trace_sched)
 		trace_enable();                 /* trace=sched */
-	serial_on_input(debug_key);             /* Ctrl-P: dump the tasks */
+	initramfs_unpack();                     /* the file tree */
+	tty_init();                             /* /dev/console: keys in */
+	syscall_init();                         /* the syscall instruction */
+	fpu_init();                             /* SSE, for user programs */
+	process_init();                         /* user faults, signals */
 	if (!kthread_create("kinit", kernel_init, NULL))
 		panic("cannot create the first kernel thread");
 	interrupts_enable();

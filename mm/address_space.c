@@ -345,6 +345,63 @@ out_fail:
 	return NULL;
 }
 
+vaddr_t
+mm_find_gap(struct mm *mm, size_t len, vaddr_t low, vaddr_t high)
+{
+	vaddr_t best = 0, gap_start = low;
+	uint64_t flags = spin_lock_irqsave(&mm->lock);
+
+	/* Walk the gaps between regions, upwards; keep the last that fits. */
+	for (struct region *r = mm->regions;; r = r->next) {
+		vaddr_t gap_end = r ? MIN(r->start, high) : high;
+		if (gap_end > gap_start && gap_end - gap_start >= len)
+			best = gap_end - len;
+		if (!r || r->end >= high)
+			break;
+		gap_start = MAX(gap_start, r->end);
+	}
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return best;
+}
+
+int
+mm_copy_in(struct mm *mm, vaddr_t va, const void *src, size_t size)
+{
+	const uint8_t *from = src;
+	int err = 0;
+	uint64_t flags = spin_lock_irqsave(&mm->lock);
+
+	while (size && !err) {
+		vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
+		size_t n = MIN(size, page + PAGE_SIZE - va);
+		struct region *r = region_find_locked(mm, va);
+		paddr_t pa;
+		if (!r) {
+			err = -EFAULT;
+			break;
+		}
+		if (!paging_translate(mm->root, page, &pa, NULL)) {
+			pa = frame_alloc(FRAME_USER);
+			if (!pa) {
+				err = -ENOMEM;
+				break;
+			}
+			if (paging_map(mm->root, page, pa,
+				       prot_to_pte(r->prot))) {
+				frame_put(pa);
+				err = -ENOMEM;
+				break;
+			}
+		}
+		memcpy((uint8_t *)phys_to_virt(pa) + (va - page), from, n);
+		va += n;
+		from += n;
+		size -= n;
+	}
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return err;
+}
+
 void
 mm_activate(struct mm *mm)
 {

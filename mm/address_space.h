@@ -78,6 +78,17 @@ int mm_region_protect(struct mm *mm, vaddr_t start, vaddr_t end, unsigned prot);
  * the access is not allowed (the caller's process gets SIGSEGV). */
 int mm_fault(struct mm *mm, vaddr_t addr, uint64_t error);
 
+/* The highest start address of a free range of @len bytes (page
+ * multiple) inside [low, high), or 0 if there is none: where mmap puts
+ * a mapping that did not ask for an address. */
+vaddr_t mm_find_gap(struct mm *mm, size_t len, vaddr_t low, vaddr_t high);
+
+/* Copy @size bytes from kernel memory to @va in @mm, which need not be
+ * the active address space (execve fills a new one): pages are mapped as
+ * their regions say, and written through the direct map whatever their
+ * protection. -EFAULT if part of the range is in no region, -ENOMEM. */
+int mm_copy_in(struct mm *mm, vaddr_t va, const void *src, size_t size);
+
 /* Make @mm the address space of this CPU (NULL: the kernel's own). */
 void mm_activate(struct mm *mm);
 /* The address space this CPU runs in, or NULL for the kernel's own. */

@@ -2,7 +2,8 @@
  * What a page fault means depends on who faulted and where:
  *
  *   user mode, in a region that allows the access  -> map a zeroed page
- *   user mode, anything else                       -> the process's error
+ *   user mode, anything else                       -> the process's error:
+ *                                                     SIGSEGV (kernel/proc)
  *   kernel, in uaccess code, on a user address     -> as for user mode;
  *                                                     if not resolvable,
  *                                                     -EFAULT via fixup
@@ -25,19 +26,6 @@
 #include "mm/memlayout.h"
 #include "mm/uaccess.h"
 
-/* A user-mode fault the address space cannot resolve: report it as Linux
- * does. The process must die by SIGSEGV; until processes exist there is
- * nothing to kill, and user mode cannot even be entered yet. */
-static void
-user_fault(struct trap_frame *tf, vaddr_t addr)
-{
-	pr_info("segfault at %llx ip %llx sp %llx error %llx\n",
-		(unsigned long long)addr, (unsigned long long)tf->rip,
-		(unsigned long long)tf->rsp,
-		(unsigned long long)tf->error_code);
-	panic_trap(tf, "user-mode fault with no process to kill");
-}
-
 static void
 page_fault_handler(struct trap_frame *tf)
 {
@@ -54,7 +42,7 @@ page_fault_handler(struct trap_frame *tf)
 	    mm_fault(mm, addr, tf->error_code) == 0)
 		return;
 	if (user) {
-		user_fault(tf, addr);
+		trap_user_exception(tf, addr); /* the process dies: SIGSEGV */
 		return;
 	}
 	if (fixup) {

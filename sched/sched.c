@@ -17,8 +17,10 @@
  *       space if it differs, and calls context_switch
  */
 #include "sched/sched.h"
+#include "kernel/cpu/fpu.h"
 #include "kernel/cpu/gdt.h"
 #include "kernel/cpu/percpu.h"
+#include "kernel/cpu/trap.h"
 #include "kernel/cpu/tsc.h"
 #include "kernel/cpu/x86.h"
 #include "kernel/dev/pit.h"
@@ -134,6 +136,14 @@ switch_locked(void)
 	 * whichever is loaded: the kernel half is the same in all. */
 	if (next->mm && next->mm != mm_active())
 		mm_activate(next->mm);
+	/* A user task's thread-local storage base (arch_prctl) and its FPU
+	 * and SSE registers. */
+	if (prev->mm)
+		fpu_save(&prev->fpu);
+	if (next->mm) {
+		wrmsr(MSR_FS_BASE, next->fs_base);
+		fpu_restore(&next->fpu);
+	}
 	context_switch(&prev->saved_rsp, next->saved_rsp);
 }
 
@@ -269,7 +279,7 @@ sched_idle_loop(void)
  *   +------------------------+
  */
 struct task *
-kthread_create(const char *name, void (*fn)(void *arg), void *arg)
+task_create(const char *name, void (*fn)(void *arg), void *arg)
 {
 	struct task *t = kzalloc(sizeof(*t));
 
@@ -282,13 +292,20 @@ kthread_create(const char *name, void (*fn)(void *arg), void *arg)
 	if (!t->kstack_top)
 		goto out_free_tid;
 
+	t->pid = t->tid;
 	strlcpy(t->name, name, sizeof(t->name));
 	t->entry = fn;
 	t->arg = arg;
 	t->created_ns = clock_ns();
 	wait_queue_init(&t->exit_waiters, "join");
+	wait_queue_init(&t->child_exit, "wait4");
 
-	uint64_t *frame = (uint64_t *)t->kstack_top - 7;
+	/* The top of the stack is kept for the user registers (trap frame)
+	 * that a user process saves on every entry to the kernel; kernel
+	 * frames start below it. */
+	t->tf = (struct trap_frame *)(t->kstack_top -
+				      sizeof(struct trap_frame));
+	uint64_t *frame = (uint64_t *)t->tf - 7;
 	frame[6] = (uint64_t)task_start_trampoline;
 	frame[5] = 0;		  /* rbp */
 	frame[4] = 0;		  /* rbx */
@@ -297,14 +314,6 @@ kthread_create(const char *name, void (*fn)(void *arg), void *arg)
 	frame[1] = 0;		  /* r14 */
 	frame[0] = 0;		  /* r15 */
 	t->saved_rsp = (uint64_t)frame;
-
-	uint64_t flags = spin_lock_irqsave(&sched_lock);
-	t->all_next = all_tasks;
-	all_tasks = t;
-	make_ready(t, "created");
-	if (current_task() == this_cpu()->idle)
-		this_cpu()->need_resched = true;
-	spin_unlock_irqrestore(&sched_lock, flags);
 	return t;
 
 out_free_tid:
@@ -312,6 +321,29 @@ out_free_tid:
 out_free_task:
 	kfree(t);
 	return NULL;
+}
+
+void
+sched_start(struct task *t)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+
+	t->all_next = all_tasks;
+	all_tasks = t;
+	make_ready(t, "created");
+	if (current_task() == this_cpu()->idle)
+		this_cpu()->need_resched = true;
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+struct task *
+kthread_create(const char *name, void (*fn)(void *arg), void *arg)
+{
+	struct task *t = task_create(name, fn, arg);
+
+	if (t)
+		sched_start(t);
+	return t;
 }
 
 /* A new task's first C code: it arrives from switch_locked in another
@@ -326,6 +358,16 @@ task_start(void (*fn)(void *arg), void *arg)
 }
 
 void
+sched_exit_locked(void)
+{
+	struct task *t = current_task();
+
+	task_set_state(t, TASK_ZOMBIE, "exit");
+	switch_locked();
+	panic("sched: a zombie ran again (task %d)", t->tid);
+}
+
+void
 kthread_exit(int status)
 {
 	interrupts_disable(); /* for good: this task never runs again */
@@ -333,10 +375,33 @@ kthread_exit(int status)
 	struct task *t = current_task();
 
 	t->exit_status = status;
-	task_set_state(t, TASK_ZOMBIE, "exit");
 	wait_wake_all_locked(&t->exit_waiters);
-	switch_locked();
-	panic("sched: a zombie ran again (task %d)", t->tid);
+	sched_exit_locked();
+}
+
+/* Take @t off the task list: nothing can find it any more. */
+static void
+task_unlist(struct task *t)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+
+	for (struct task **link = &all_tasks; *link; link = &(*link)->all_next)
+		if (*link == t) {
+			*link = t->all_next;
+			break;
+		}
+	trace_record(t, TASK_ZOMBIE, TASK_STATES, "reaped");
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void
+task_free(struct task *t)
+{
+	task_unlist(t);
+	/* The zombie's stack is free to go: it is not running on it. */
+	kstack_free(t->kstack_top);
+	tid_free(t->tid);
+	kfree(t);
 }
 
 int
@@ -346,21 +411,22 @@ kthread_join(struct task *t)
 
 	while (t->state != TASK_ZOMBIE)
 		wait_sleep_locked(&t->exit_waiters);
-	/* Off the task list; then nothing can find it any more. */
-	for (struct task **link = &all_tasks; *link; link = &(*link)->all_next)
-		if (*link == t) {
-			*link = t->all_next;
-			break;
-		}
-	trace_record(t, TASK_ZOMBIE, TASK_STATES, "reaped");
 	spin_unlock_irqrestore(&sched_lock, flags);
-
-	/* The zombie's stack is free to go: it is not running on it. */
 	int status = t->exit_status;
-	kstack_free(t->kstack_top);
-	tid_free(t->tid);
-	kfree(t);
+	task_free(t);
 	return status;
+}
+
+struct task *
+task_find(int tid)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	struct task *t = all_tasks;
+
+	while (t && t->tid != tid)
+		t = t->all_next;
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return t;
 }
 
 void

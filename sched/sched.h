@@ -31,6 +31,15 @@ void sched_init(const char *policy, unsigned quantum_ms);
 
 /* A kernel thread running fn(arg), READY; NULL when out of memory. */
 struct task *kthread_create(const char *name, void (*fn)(void *arg), void *arg);
+/* The same, but not yet READY: the caller finishes setting it up (fork
+ * copies a process into it) and then calls sched_start(). */
+struct task *task_create(const char *name, void (*fn)(void *arg), void *arg);
+void sched_start(struct task *t);
+/* Free a ZOMBIE's stack, tid and struct: its reaper calls this. */
+void task_free(struct task *t);
+/* Become a ZOMBIE and leave the CPU for good. Caller holds sched_lock
+ * (interrupts off) and has woken whoever will reap it. */
+__noreturn void sched_exit_locked(void);
 /* End the calling kernel thread. Does not return. */
 __noreturn void kthread_exit(int status);
 /* Wait for @t to exit, free it, and return its exit status. */
@@ -50,6 +59,9 @@ __noreturn void sched_idle_loop(void);
 
 /* Called by the timer interrupt, HZ times a second. */
 void sched_tick(void);
+
+/* The task with this tid (zombies included), or NULL. */
+struct task *task_find(int tid);
 
 /* Print every task: state, ticks, switches (Ctrl-P on the console). */
 void sched_dump(void);

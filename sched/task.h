@@ -21,6 +21,7 @@
 #ifndef SCHED_TASK_H
 #define SCHED_TASK_H
 
+#include "kernel/cpu/fpu.h"
 #include "kernel/lib/types.h"
 #include "sched/wait.h"
 
@@ -38,7 +39,10 @@ enum task_state {
 	TASK_STATES,
 };
 
+struct files;
+struct inode;
 struct mm;
+struct trap_frame;
 
 struct task {
 	int tid;
@@ -50,6 +54,27 @@ struct task {
 	vaddr_t kstack_top; /* 0 for the idle task, which uses the boot stack */
 
 	struct mm *mm; /* the address space; NULL for kernel threads */
+
+	/* A process (kernel/proc). One thread each for now, so pid == tid. */
+	int pid;
+	struct task *parent;   /* reaps this task; init for orphans */
+	struct task *children; /* the first child; the rest via sibling */
+	struct task *sibling;
+	struct wait_queue child_exit; /* wait4 sleeps here */
+	int wait_status;       /* Linux's encoding, for the parent's wait4 */
+	struct trap_frame *tf; /* user registers: the top of the kernel stack */
+	uint64_t fs_base;      /* the user's FS base (TLS), arch_prctl */
+	struct fpu_state
+		fpu; /* its FPU and SSE registers, while switched out */
+	uint64_t clear_child_tid; /* set_tid_address */
+	struct files *files;	  /* the descriptor table */
+	struct inode *cwd;	  /* the working directory */
+	int killed;		  /* a fatal signal is pending: die at the next
+				  return to user mode (0: none) */
+	uint64_t sigmask;	  /* rt_sigprocmask: stored */
+	struct sigaction_k {
+		uint64_t handler, flags, restorer, mask;
+	} sigactions[64]; /* rt_sigaction: stored, not yet delivered */
 
 	/* Kernel threads: what to run, and the result. */
 	void (*entry)(void *arg);

@@ -390,41 +390,85 @@ def run_trace_test():
     return results
 
 
-def run_debug_key_test():
-    """Ctrl-P on the serial console lists the tasks."""
-    name = "ctrl-p-task-list"
+class SerialSession:
+    """QEMU with the serial port on a pipe: type, and wait for output."""
+
+    def __init__(self, log, qemu_args):
+        self.log = log
+        self.out = b""
+        self.proc = subprocess.Popen(
+            [QEMU, "-machine", "pc", "-m", "128M", "-display", "none",
+             "-no-reboot", "-nic", "none", "-serial", "stdio"] + qemu_args,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+
+    def expect(self, pattern, timeout=20):
+        """Wait until PATTERN (bytes regex) appears after what was
+        consumed; True if it did."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.out += (self.proc.stdout.read() or b"").replace(b"\r", b"")
+            m = re.search(pattern, self.out[self.seen:], re.S)
+            if m:
+                self.seen += m.end()
+                return True
+            if self.proc.poll() is not None:
+                self.out += (self.proc.stdout.read() or b"").replace(b"\r", b"")
+                return bool(re.search(pattern, self.out[self.seen:], re.S))
+            time.sleep(0.05)
+        return False
+
+    seen = 0
+
+    def send(self, text):
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+    def close(self):
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.out += self.proc.stdout.read() or b""
+        text = self.out.decode(errors="replace").replace("\r", "")
+        with open(self.log, "w") as f:
+            f.write(text)
+        return text
+
+
+def run_shell_test():
+    """make run's experience: boot to the shell, use the tools, list the
+    tasks with Ctrl-P, power off from the shell."""
+    name = "shell-session"
     log = os.path.join(LOGS, name + ".log")
     start = time.monotonic()
-    proc = subprocess.Popen([QEMU, "-machine", "pc", "-m", "128M", "-display",
-                             "none", "-no-reboot", "-nic", "none", "-serial",
-                             "stdio", "-kernel", KERNEL, "-initrd", INITRAMFS],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    out = b""
-    deadline = time.monotonic() + 30
-    sent = False
-    os.set_blocking(proc.stdout.fileno(), False)
-    while time.monotonic() < deadline:
-        chunk = proc.stdout.read() or b""
-        out += chunk
-        if not sent and b"boot complete" in out:
-            proc.stdin.write(b"\x10")
-            proc.stdin.flush()
-            sent = True
-        if sent and re.search(rb"\s0 idle\s", out):
+    s = SerialSession(log, ["-kernel", KERNEL, "-initrd", INITRAMFS])
+    steps = [
+        (None, rb"init: Sprout \S+, starting /bin/sh"),
+        (None, rb"\$ "),
+        ("echo hello, world\n", rb"hello, world\n.*\$ "),
+        ("ls /bin\n", rb"cat\s+echo\s+false\s+ls\s+poweroff\s+sh\s+sleep\s+true\s+uname.*\$ "),
+        ("cat /etc/motd\n", rb"Welcome to Sprout.*\$ "),
+        ("uname -sr\n", rb"Sprout \d+\.\d+\.\d+.*\$ "),
+        ("nosuch\n", rb"nosuch: command not found.*\$ "),
+        ("echo status $?\n", rb"status 127.*\$ "),
+        ("sleep 1 &\n", rb"\[\d+\].*\$ "),
+        ("\x10", rb"\s1 init\s+WAITING.*\s0 idle\s"),
+        ("wait\n", rb"Done.*\$ "),
+        ("exit 3\n", rb"init: /bin/sh exited with status 3.*starting a new /bin/sh.*\$ "),
+        ("poweroff\n", rb"power: off"),
+    ]
+    problem = None
+    for typed, pattern in steps:
+        if typed:
+            s.send(typed)
+        if not s.expect(pattern):
+            problem = "after typing %r, never saw %r" % (typed, pattern.decode())
             break
-        time.sleep(0.1)
-    proc.kill()
-    proc.wait()
-    text = out.decode(errors="replace")
-    with open(log, "w") as f:
-        f.write(text)
-    # Newest task first: kinit, then idle.
-    missing = first_missing(text, ["boot complete", "tid name",
-                                   re.compile(r"\s1 kinit\s+WAITING"),
-                                   re.compile(r"\s0 idle\s")])
-    return [Result(name, missing is None,
-                   "" if missing is None else "never printed: %s" % describe(missing),
-                   log, time.monotonic() - start)]
+    s.close()
+    return [Result(name, problem is None, problem or "", log,
+                   time.monotonic() - start)]
 
 
 CLANG_FORMAT_VERSION = "14."  # the version .clang-format was written for
@@ -495,8 +539,8 @@ def main():
             futures.append(pool.submit(run_gdb_test))
         if selected("trace-picture", words):
             futures.append(pool.submit(run_trace_test))
-        if selected("ctrl-p-task-list", words):
-            futures.append(pool.submit(run_debug_key_test))
+        if selected("shell-session", words):
+            futures.append(pool.submit(run_shell_test))
         for future in concurrent.futures.as_completed(futures):
             take(future.result())
 

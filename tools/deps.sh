@@ -6,11 +6,11 @@
 # Usage:
 #   tools/deps.sh [build|iso|run|test|trace|all]...     (default: all)
 #
-#   build  compiler, binutils, make, python3
+#   build  compiler, binutils, make, python3, musl-gcc (user programs)
 #   iso    grub-mkrescue and the GRUB BIOS/UEFI platform files, xorriso,
 #          mtools, cpio
 #   run    qemu-system-x86_64, plus everything in build and iso
-#   test   everything in run, plus OVMF (UEFI firmware), gdb, musl-gcc
+#   test   everything in run, plus OVMF (UEFI firmware), gdb
 #   trace  everything in run, plus matplotlib for tools/trace_plot.py
 #   all    everything
 #
@@ -136,6 +136,7 @@ check_build() {
     need build cmd "${cross}objdump" "$binutils_pkg"
     need build cmd "${cross}nm"      "$binutils_pkg"
     need build cmd python3          python3
+    need build cmd musl-gcc         musl-tools
 }
 
 check_iso() {
@@ -165,7 +166,6 @@ check_test() {
     check_run
     need test file /usr/share/ovmf/OVMF.fd ovmf
     need test cmd  gdb                     gdb
-    need test cmd  musl-gcc                musl-tools
 }
 
 # Run the checks for every group asked for on the command line.

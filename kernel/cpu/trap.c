@@ -160,22 +160,54 @@ irq_dispatch(struct trap_frame *tf)
 		irq_handlers[irq](tf);
 }
 
+static user_exception_fn user_exception_handler;
+static trap_handler_t user_return_handler;
+
+void
+trap_set_user_handlers(user_exception_fn on_exception, trap_handler_t on_return)
+{
+	user_exception_handler = on_exception;
+	user_return_handler = on_return;
+}
+
+void
+trap_user_exception(struct trap_frame *tf, uint64_t addr)
+{
+	if (!user_exception_handler)
+		panic_trap(tf, "user-mode %s with no process to kill",
+			   trap_name((unsigned)tf->vector));
+	user_exception_handler(tf, addr);
+}
+
+void
+trap_user_return_work(struct trap_frame *tf)
+{
+	if (user_return_handler)
+		user_return_handler(tf);
+}
+
 void
 trap_dispatch(struct trap_frame *tf)
 {
+	bool from_user = tf->cs & 3;
+
 	if (tf->vector >= VECTOR_IRQ_BASE &&
 	    tf->vector < VECTOR_IRQ_BASE + IRQ_COUNT) {
 		irq_dispatch(tf);
-		return;
-	}
-	if (tf->vector < VECTOR_EXCEPTIONS && exception_handlers[tf->vector]) {
+	} else if (tf->vector < VECTOR_EXCEPTIONS &&
+		   exception_handlers[tf->vector]) {
 		exception_handlers[tf->vector](tf);
-		return;
+	} else if (from_user) {
+		/* A user program's fault: its own business, not a kernel
+		 * bug. It dies by a signal. */
+		trap_user_exception(tf, 0);
+	} else {
+		/* No one claimed it: in the kernel, that is a kernel bug. */
+		panic_trap(tf, "%s",
+			   trap_name((unsigned)tf->vector)
+				   ? trap_name((unsigned)tf->vector)
+				   : "unknown exception");
 	}
-	/* No one claimed it: in the kernel, that is a kernel bug. (User-mode
-	 * exceptions will become signals once user mode exists.) */
-	panic_trap(tf, "%s",
-		   trap_name((unsigned)tf->vector)
-			   ? trap_name((unsigned)tf->vector)
-			   : "unknown exception");
+	if (from_user)
+		trap_user_return_work(tf);
 }

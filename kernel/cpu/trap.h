@@ -37,6 +37,7 @@
 #define VECTOR_IRQ_BASE		  32 /* the 8259 PICs are remapped here */
 #define IRQ_COUNT		  16
 #define VECTOR_COUNT		  256
+#define VECTOR_SYSCALL		  0x80 /* in the frame of a system call (not in the IDT) */
 
 /* Page-fault error-code bits, as the CPU pushes them. */
 #define PF_PRESENT  (1 << 0) /* 0: page not present; 1: protection */
@@ -102,6 +103,23 @@ const char *trap_name(unsigned vector);
 
 /* Count of IRQs the PIC raised for no reason (IRQ 7 and 15 noise). */
 uint64_t irq_spurious_count(void);
+
+/*
+ * User mode. kernel/proc registers two handlers: what becomes of a user
+ * exception nobody resolved (the process dies by a signal), and the work
+ * done on every return to user mode (switch if the slice is used up; die
+ * if killed). mm/fault.c passes unresolved user page faults on with
+ * trap_user_exception(); @addr is the faulting address (CR2) for those.
+ */
+typedef void (*user_exception_fn)(struct trap_frame *tf, uint64_t addr);
+void trap_set_user_handlers(user_exception_fn on_exception,
+			    trap_handler_t on_return);
+void trap_user_exception(struct trap_frame *tf, uint64_t addr);
+void trap_user_return_work(struct trap_frame *tf);
+
+/* Load every register from @tf and iret to it: how a new process first
+ * enters user mode. Does not return. */
+__noreturn void trap_return(struct trap_frame *tf);
 #endif /* __ASSEMBLER__ */
 
 #endif /* KERNEL_CPU_TRAP_H */

@@ -92,9 +92,21 @@ trap_entry_common:
 	call trap_dispatch
 	add $16, %rsp			/* drop the fake call frame */
 
+	/*
+	 * The way out, for traps and for the first entry into user mode:
+	 *   void trap_return(struct trap_frame *tf);   (rdi: the frame)
+	 * restores every register from the frame and irets to it.
+	 */
+	.globl trap_return
+	.type trap_return, @function
+	jmp 1f
+trap_return:
+	cli
+	mov %rdi, %rsp
+1:
 	testb $3, TF_CS(%rsp)
 	jz 2f
-	swapgs
+	swapgs				/* back to the user's GS base */
 2:
 	popq %r15
 	popq %r14

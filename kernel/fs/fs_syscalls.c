@@ -1,0 +1,566 @@
+/*
+ * The file system calls: thin wrappers that check their arguments and
+ * work on the calling process's descriptor table and working directory.
+ */
+#include "kernel/fs/vfs.h"
+#include "kernel/lib/errno.h"
+#include "kernel/lib/string.h"
+#include "kernel/syscall.h"
+#include "mm/kmalloc.h"
+#include "mm/memlayout.h"
+#include "mm/uaccess.h"
+#include "sched/task.h"
+
+#define AT_FDCWD	    (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EACCESS	    0x200
+#define AT_EMPTY_PATH	    0x1000
+#define SEEK_SET	    0
+#define SEEK_CUR	    1
+#define SEEK_END	    2
+#define F_OK		    0
+#define X_OK		    1
+#define W_OK		    2
+#define R_OK		    4
+#define IOV_MAX		    1024
+#define DT_CHR		    2
+#define DT_DIR		    4
+#define DT_REG		    8
+#define STAT_BLOCK_SIZE	    4096
+
+/* Linux's struct stat on x86-64. */
+struct stat_k {
+	uint64_t st_dev, st_ino, st_nlink;
+	uint32_t st_mode, st_uid, st_gid, pad0;
+	uint64_t st_rdev;
+	int64_t st_size, st_blksize, st_blocks;
+	uint64_t st_atime, st_atime_nsec, st_mtime, st_mtime_nsec;
+	uint64_t st_ctime, st_ctime_nsec;
+	int64_t reserved[3];
+};
+_Static_assert(sizeof(struct stat_k) == 144, "Linux's x86-64 struct stat");
+
+struct iovec_k {
+	uint64_t base, len;
+};
+
+static struct task *
+me(void)
+{
+	return current_task();
+}
+
+/* The directory a relative path in an *at call starts from. */
+static int
+at_directory(int dirfd, const char *path, struct inode **dir)
+{
+	if (path[0] == '/' || dirfd == AT_FDCWD) {
+		*dir = me()->cwd;
+		return 0;
+	}
+	struct file *f = fd_get(me()->files, dirfd);
+	if (!f)
+		return -EBADF;
+	*dir = f->inode;
+	file_put(f);
+	return S_ISDIR((*dir)->mode) ? 0 : -ENOTDIR;
+}
+
+/* Copy a user path and look it up relative to dirfd. */
+static int
+lookup_at(int dirfd, const char *user_path, struct inode **out)
+{
+	char *path = kmalloc(PATH_MAX);
+	struct inode *dir;
+
+	if (!path)
+		return -ENOMEM;
+	int err = path_from_user(path, user_path);
+	if (!err)
+		err = at_directory(dirfd, path, &dir);
+	if (!err)
+		err = vfs_lookup(path, dir, out);
+	kfree(path);
+	return err;
+}
+
+static long
+do_openat(int dirfd, const char *user_path, int flags)
+{
+	struct inode *inode;
+	int err = lookup_at(dirfd, user_path, &inode);
+	int access = flags & O_ACCMODE;
+
+	if (err == -ENOENT && (flags & O_CREAT))
+		return -EROFS; /* nothing can be created: the tree is read-only */
+	if (err)
+		return err;
+	if ((flags & O_CREAT) && (flags & O_EXCL))
+		return -EEXIST;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->mode))
+		return -ENOTDIR;
+	if (access == O_ACCMODE)
+		return -EINVAL;
+	if (S_ISDIR(inode->mode) && access != O_RDONLY)
+		return -EISDIR;
+	if (S_ISREG(inode->mode) && (access != O_RDONLY || (flags & O_TRUNC)))
+		return -EROFS;
+	struct file *f = file_open(inode, flags);
+	if (!f)
+		return -ENOMEM;
+	int fd = fd_install(me()->files, f, flags & O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+long
+sys_openat(const struct syscall_args *a)
+{
+	return do_openat((int)a->a[0], (const char *)a->a[1], (int)a->a[2]);
+}
+
+long
+sys_open(const struct syscall_args *a)
+{
+	return do_openat(AT_FDCWD, (const char *)a->a[0], (int)a->a[1]);
+}
+
+long
+sys_close(const struct syscall_args *a)
+{
+	return fd_close(me()->files, (int)a->a[0]);
+}
+
+/* Read from a regular file: bytes from its data at the offset. */
+static long
+file_read_data(struct file *f, void *user_buf, size_t size)
+{
+	struct inode *i = f->inode;
+
+	if (f->offset >= i->size)
+		return 0;
+	size_t n = MIN(size, i->size - f->offset);
+	if (copy_to_user(user_buf, i->data + f->offset, n))
+		return -EFAULT;
+	f->offset += n;
+	return (long)n;
+}
+
+static long
+do_read(int fd, void *user_buf, size_t size)
+{
+	struct file *f = fd_get(me()->files, fd);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		ret = -EBADF;
+	else if (S_ISDIR(f->inode->mode))
+		ret = -EISDIR;
+	else if (!uaccess_range_ok((vaddr_t)user_buf, size))
+		ret = -EFAULT;
+	else if (f->inode->ops)
+		ret = f->inode->ops->read(f, user_buf, size);
+	else
+		ret = file_read_data(f, user_buf, size);
+	file_put(f);
+	return ret;
+}
+
+static long
+do_write(int fd, const void *user_buf, size_t size)
+{
+	struct file *f = fd_get(me()->files, fd);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		ret = -EBADF;
+	else if (!uaccess_range_ok((vaddr_t)user_buf, size))
+		ret = -EFAULT;
+	else if (f->inode->ops)
+		ret = f->inode->ops->write(f, user_buf, size);
+	else
+		ret = -EBADF;
+	file_put(f);
+	return ret;
+}
+
+long
+sys_read(const struct syscall_args *a)
+{
+	return do_read((int)a->a[0], (void *)a->a[1], a->a[2]);
+}
+
+long
+sys_write(const struct syscall_args *a)
+{
+	return do_write((int)a->a[0], (const void *)a->a[1], a->a[2]);
+}
+
+/* readv and writev: one read or write per iovec, stopping at the first
+ * short one, as Linux does. */
+static long
+do_vector(int fd, const void *user_iov, int count, bool writing)
+{
+	struct iovec_k iov;
+	long total = 0;
+
+	if (count < 0 || count > IOV_MAX)
+		return -EINVAL;
+	for (int i = 0; i < count; i++) {
+		if (copy_from_user(&iov, (const struct iovec_k *)user_iov + i,
+				   sizeof(iov)))
+			return total ? total : -EFAULT;
+		if (iov.len == 0)
+			continue;
+		long n = writing ? do_write(fd, (const void *)iov.base, iov.len)
+				 : do_read(fd, (void *)iov.base, iov.len);
+		if (n < 0)
+			return total ? total : n;
+		total += n;
+		if ((uint64_t)n < iov.len)
+			break;
+	}
+	return total;
+}
+
+long
+sys_readv(const struct syscall_args *a)
+{
+	return do_vector((int)a->a[0], (const void *)a->a[1], (int)a->a[2],
+			 false);
+}
+
+long
+sys_writev(const struct syscall_args *a)
+{
+	return do_vector((int)a->a[0], (const void *)a->a[1], (int)a->a[2],
+			 true);
+}
+
+long
+sys_lseek(const struct syscall_args *a)
+{
+	struct file *f = fd_get(me()->files, (int)a->a[0]);
+	int64_t offset = (int64_t)a->a[1], base;
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	switch ((int)a->a[2]) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (int64_t)f->offset;
+		break;
+	case SEEK_END:
+		base = (int64_t)f->inode->size;
+		break;
+	default:
+		file_put(f);
+		return -EINVAL;
+	}
+	if (S_ISCHR(f->inode->mode))
+		ret = -ESPIPE;
+	else if (base + offset < 0)
+		ret = -EINVAL;
+	else
+		ret = (long)(f->offset = (uint64_t)(base + offset));
+	file_put(f);
+	return ret;
+}
+
+static long
+stat_to_user(struct inode *i, void *user_st)
+{
+	struct stat_k st = {
+		.st_dev = 1,
+		.st_ino = i->ino,
+		.st_nlink = i->nlink,
+		.st_mode = i->mode,
+		.st_uid = i->uid,
+		.st_gid = i->gid,
+		.st_rdev = i->rdev,
+		.st_size = (int64_t)i->size,
+		.st_blksize = STAT_BLOCK_SIZE,
+		.st_blocks = (int64_t)((i->size + 511) / 512),
+		.st_atime = i->mtime,
+		.st_mtime = i->mtime,
+		.st_ctime = i->mtime,
+	};
+	return copy_to_user(user_st, &st, sizeof(st));
+}
+
+long
+sys_fstat(const struct syscall_args *a)
+{
+	struct file *f = fd_get(me()->files, (int)a->a[0]);
+
+	if (!f)
+		return -EBADF;
+	long ret = stat_to_user(f->inode, (void *)a->a[1]);
+	file_put(f);
+	return ret;
+}
+
+static long
+do_fstatat(int dirfd, const char *user_path, void *user_st, int flags)
+{
+	struct inode *inode;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (flags & AT_EMPTY_PATH) {
+		char first;
+		if (copy_from_user(&first, user_path, 1))
+			return -EFAULT;
+		if (first == '\0') {
+			if (dirfd == AT_FDCWD)
+				return stat_to_user(me()->cwd, user_st);
+			struct file *f = fd_get(me()->files, dirfd);
+			if (!f)
+				return -EBADF;
+			long ret = stat_to_user(f->inode, user_st);
+			file_put(f);
+			return ret;
+		}
+	}
+	int err = lookup_at(dirfd, user_path, &inode);
+	return err ? err : stat_to_user(inode, user_st);
+}
+
+long
+sys_newfstatat(const struct syscall_args *a)
+{
+	return do_fstatat((int)a->a[0], (const char *)a->a[1], (void *)a->a[2],
+			  (int)a->a[3]);
+}
+
+long
+sys_stat(const struct syscall_args *a)
+{
+	return do_fstatat(AT_FDCWD, (const char *)a->a[0], (void *)a->a[1], 0);
+}
+
+long
+sys_lstat(const struct syscall_args *a)
+{
+	return do_fstatat(AT_FDCWD, (const char *)a->a[0], (void *)a->a[1],
+			  AT_SYMLINK_NOFOLLOW);
+}
+
+long
+sys_ioctl(const struct syscall_args *a)
+{
+	struct file *f = fd_get(me()->files, (int)a->a[0]);
+
+	if (!f)
+		return -EBADF;
+	long ret = f->inode->ops && f->inode->ops->ioctl
+			   ? f->inode->ops->ioctl(f, a->a[1], a->a[2])
+			   : -ENOTTY;
+	file_put(f);
+	return ret;
+}
+
+/* One linux_dirent64 record into @buf at @pos; 0 if it does not fit. */
+static size_t
+dirent_put(uint8_t *buf, size_t size, size_t pos, uint64_t ino, uint64_t next,
+	   uint8_t type, const char *name)
+{
+	size_t len = strlen(name);
+	size_t reclen = ALIGN_UP(8 + 8 + 2 + 1 + len + 1, 8);
+
+	if (pos + reclen > size)
+		return 0;
+	uint8_t *r = buf + pos;
+	memset(r, 0, reclen);
+	memcpy(r, &ino, 8);	 /* d_ino */
+	memcpy(r + 8, &next, 8); /* d_off: where the next one starts */
+	uint16_t rl = (uint16_t)reclen;
+	memcpy(r + 16, &rl, 2);	       /* d_reclen */
+	r[18] = type;		       /* d_type */
+	memcpy(r + 19, name, len + 1); /* d_name */
+	return reclen;
+}
+
+static uint8_t
+dirent_type(struct inode *i)
+{
+	return S_ISDIR(i->mode) ? DT_DIR : S_ISCHR(i->mode) ? DT_CHR : DT_REG;
+}
+
+/* Entries are numbered: 0 is ".", 1 is "..", then the names in order;
+ * the open file's offset is the number of the next one to return. */
+long
+sys_getdents64(const struct syscall_args *a)
+{
+	struct file *f = fd_get(me()->files, (int)a->a[0]);
+	size_t size = MIN(a->a[2], (uint64_t)PAGE_SIZE * 16);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	struct inode *dir = f->inode;
+	uint8_t *buf = kmalloc(size ? size : 1);
+	if (!S_ISDIR(dir->mode)) {
+		ret = -ENOTDIR;
+	} else if (!buf) {
+		ret = -ENOMEM;
+	} else {
+		size_t pos = 0, n;
+		uint64_t index = 0;
+		struct dirent_k *d = dir->entries;
+		for (; d || index < 2; index++) {
+			struct inode *i;
+			const char *name;
+			if (index == 0) {
+				name = ".", i = dir;
+			} else if (index == 1) {
+				name = "..", i = dir->parent;
+			} else {
+				name = d->name, i = d->inode;
+				d = d->next;
+			}
+			if (index < f->offset)
+				continue;
+			n = dirent_put(buf, size, pos, i->ino, index + 1,
+				       dirent_type(i), name);
+			if (!n)
+				break;
+			pos += n;
+			f->offset = index + 1;
+		}
+		if (pos == 0 && (d || index < 2))
+			ret = -EINVAL; /* not even one entry fits */
+		else
+			ret = copy_to_user((void *)a->a[1], buf, pos)
+				      ? -EFAULT
+				      : (long)pos;
+	}
+	kfree(buf);
+	file_put(f);
+	return ret;
+}
+
+long
+sys_getcwd(const struct syscall_args *a)
+{
+	char *buf = kmalloc(PATH_MAX);
+	size_t size = MIN(a->a[1], (uint64_t)PATH_MAX);
+
+	if (!buf)
+		return -ENOMEM;
+	long n = vfs_path_of(me()->cwd, buf, size ? size : 1);
+	if (n >= 0)
+		n = copy_to_user((void *)a->a[0], buf, (size_t)n + 1)
+			    ? -EFAULT
+			    : n + 1; /* the system call counts the NUL */
+	kfree(buf);
+	return n;
+}
+
+long
+sys_chdir(const struct syscall_args *a)
+{
+	struct inode *dir;
+	int err = lookup_at(AT_FDCWD, (const char *)a->a[0], &dir);
+
+	if (err)
+		return err;
+	if (!S_ISDIR(dir->mode))
+		return -ENOTDIR;
+	me()->cwd = dir;
+	return 0;
+}
+
+/* The caller is root, who may read and write anything; executing needs
+ * an execute bit (or a directory, to search it). */
+static long
+do_faccessat(int dirfd, const char *user_path, int mode, int flags)
+{
+	struct inode *inode;
+
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	int err = lookup_at(dirfd, user_path, &inode);
+	if (err)
+		return err;
+	if ((mode & W_OK) && !S_ISCHR(inode->mode))
+		return -EROFS;
+	if ((mode & X_OK) && !S_ISDIR(inode->mode) && !(inode->mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
+long
+sys_access(const struct syscall_args *a)
+{
+	return do_faccessat(AT_FDCWD, (const char *)a->a[0], (int)a->a[1], 0);
+}
+
+long
+sys_faccessat(const struct syscall_args *a)
+{
+	return do_faccessat((int)a->a[0], (const char *)a->a[1], (int)a->a[2],
+			    0);
+}
+
+long
+sys_faccessat2(const struct syscall_args *a)
+{
+	return do_faccessat((int)a->a[0], (const char *)a->a[1], (int)a->a[2],
+			    (int)a->a[3]);
+}
+
+#define F_GETFD		 1
+#define F_SETFD		 2
+#define F_GETFL		 3
+#define F_SETFL		 4
+#define FD_CLOEXEC	 1
+#define SETFL_CHANGEABLE (O_APPEND | O_NONBLOCK)
+
+/* fcntl: the descriptor flag (close-on-exec) and the open file's status
+ * flags. Duplicating descriptors comes with dup. */
+long
+sys_fcntl(const struct syscall_args *a)
+{
+	struct files *files = me()->files;
+	int fd = (int)a->a[0];
+	struct file *f = fd_get(files, fd);
+	long ret = 0;
+
+	if (!f)
+		return -EBADF;
+	uint64_t flags = spin_lock_irqsave(&files->lock);
+	switch ((int)a->a[1]) {
+	case F_GETFD:
+		ret = files->cloexec & (1ull << fd) ? FD_CLOEXEC : 0;
+		break;
+	case F_SETFD:
+		if (a->a[2] & FD_CLOEXEC)
+			files->cloexec |= 1ull << fd;
+		else
+			files->cloexec &= ~(1ull << fd);
+		break;
+	case F_GETFL:
+		ret = f->flags & ~O_CLOEXEC;
+		break;
+	case F_SETFL:
+		f->flags = (f->flags & ~SETFL_CHANGEABLE) |
+			   ((int)a->a[2] & SETFL_CHANGEABLE);
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	spin_unlock_irqrestore(&files->lock, flags);
+	file_put(f);
+	return ret;
+}

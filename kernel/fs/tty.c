@@ -1,0 +1,222 @@
+/*
+ * The console tty and its line discipline (described in tty.h).
+ *
+ * Typed characters collect in a ring buffer. In canonical mode the
+ * characters of the line being edited sit after "committed": a reader
+ * sees only committed bytes, and Enter (or Ctrl-D) commits the line.
+ *
+ *   ring:  [ ... committed, readable ... | line being edited ]
+ *          ^tail                          ^committed          ^head
+ */
+#include "kernel/fs/tty.h"
+#include "kernel/dev/console.h"
+#include "kernel/dev/serial.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/lib/errno.h"
+#include "kernel/lib/spinlock.h"
+#include "mm/uaccess.h"
+#include "sched/sched.h"
+#include "sched/task.h"
+#include "sched/wait.h"
+
+#define TTY_BUFFER	1024 /* a power of two */
+#define TTY_WRITE_CHUNK 256
+#define CTRL(c)		((c) - '@')
+
+/* ioctl requests and termios bits: Linux's values. */
+#define TCGETS	   0x5401
+#define TCSETS	   0x5402
+#define TCSETSW	   0x5403
+#define TCSETSF	   0x5404
+#define TIOCGPGRP  0x540f
+#define TIOCSPGRP  0x5410
+#define TIOCGWINSZ 0x5413
+#define TIOCSWINSZ 0x5414
+#define ICANON	   0000002
+#define ECHO	   0000010
+#define NCCS	   19
+
+/* The kernel's struct termios, as TCGETS/TCSETS pass it on Linux. */
+struct termios_k {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t c_line;
+	uint8_t c_cc[NCCS];
+};
+_Static_assert(sizeof(struct termios_k) == 36, "Linux's kernel termios");
+
+struct winsize_k {
+	uint16_t rows, cols, xpixel, ypixel;
+};
+
+static struct spinlock tty_lock = SPINLOCK_INIT("tty");
+static struct wait_queue tty_readers = WAIT_QUEUE_INIT("tty-read");
+static char ring[TTY_BUFFER];
+static size_t tail, committed, head; /* free-running; index & mask */
+static size_t eof_marks;	     /* Ctrl-D presses not yet read */
+static struct termios_k termios = {
+	.c_iflag = 0000400, /* ICRNL */
+	.c_oflag = 0000005, /* OPOST | ONLCR */
+	.c_cflag = 0000277, /* B38400 | CS8 | CREAD */
+	.c_lflag =
+		0105073, /* ISIG ICANON ECHO ECHOE ECHOK IEXTEN ECHOCTL ECHOKE */
+	.c_cc = { 3, 28, 127, 21, 4, 0,
+		  1 }, /* INTR QUIT ERASE KILL EOF TIME MIN */
+};
+
+static void
+echo(const char *s, size_t n)
+{
+	if (termios.c_lflag & ECHO)
+		console_write(s, n);
+}
+
+/* Caller holds tty_lock. */
+static void
+commit_line(void)
+{
+	committed = head;
+	wait_wake_all(&tty_readers);
+}
+
+void
+tty_input(char c)
+{
+	uint64_t flags = spin_lock_irqsave(&tty_lock);
+	bool canonical = termios.c_lflag & ICANON;
+
+	if (c == '\r')
+		c = '\n';
+	if (c == CTRL('P')) {
+		spin_unlock_irqrestore(&tty_lock, flags);
+		sched_dump();
+		return;
+	}
+	if (canonical && (c == 0x7f || c == '\b')) {
+		if (head != committed) {
+			head--;
+			echo("\b \b", 3);
+		}
+	} else if (canonical && c == CTRL('U')) {
+		while (head != committed) {
+			head--;
+			echo("\b \b", 3);
+		}
+	} else if (canonical && c == CTRL('C')) {
+		/* Until signals reach the foreground program, Ctrl-C only
+		 * throws the line away. */
+		head = committed;
+		echo("^C\n", 3);
+	} else if (canonical && c == CTRL('D')) {
+		if (head == committed)
+			eof_marks++;
+		commit_line();
+	} else if (head - tail < TTY_BUFFER - 1) {
+		ring[head++ & (TTY_BUFFER - 1)] = c;
+		echo(&c, 1);
+		if (!canonical || c == '\n')
+			commit_line();
+	}
+	spin_unlock_irqrestore(&tty_lock, flags);
+}
+
+/* Read what is committed, up to the end of one line; block while there
+ * is nothing. */
+static long
+tty_read(struct file *f, void *user_buf, size_t size)
+{
+	char chunk[TTY_WRITE_CHUNK];
+	size_t n = 0;
+
+	(void)f;
+	if (size == 0)
+		return 0;
+	uint64_t flags = spin_lock_irqsave(&tty_lock);
+	while (tail == committed && !eof_marks) {
+		if (current_task()->killed) {
+			spin_unlock_irqrestore(&tty_lock, flags);
+			return -EINTR;
+		}
+		wait_sleep(&tty_readers, &tty_lock);
+	}
+	if (tail == committed) { /* Ctrl-D on an empty line */
+		eof_marks--;
+		spin_unlock_irqrestore(&tty_lock, flags);
+		return 0;
+	}
+	while (tail != committed && n < size && n < sizeof(chunk)) {
+		char c = ring[tail++ & (TTY_BUFFER - 1)];
+		chunk[n++] = c;
+		if (c == '\n' && (termios.c_lflag & ICANON))
+			break;
+	}
+	spin_unlock_irqrestore(&tty_lock, flags);
+	return copy_to_user(user_buf, chunk, n) ? -EFAULT : (long)n;
+}
+
+static long
+tty_write(struct file *f, const void *user_buf, size_t size)
+{
+	char chunk[TTY_WRITE_CHUNK];
+	size_t done = 0;
+
+	(void)f;
+	while (done < size) {
+		size_t n = MIN(size - done, sizeof(chunk));
+		if (copy_from_user(chunk, (const char *)user_buf + done, n))
+			return done ? (long)done : -EFAULT;
+		console_write(chunk, n);
+		done += n;
+	}
+	return (long)done;
+}
+
+static long
+tty_ioctl(struct file *f, unsigned long request, uint64_t arg)
+{
+	struct winsize_k ws = { 25, 80, 0, 0 };
+	struct termios_k t;
+	int pgrp;
+
+	(void)f;
+	switch (request) {
+	case TCGETS:
+		return copy_to_user((void *)arg, &termios, sizeof(termios));
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		if (copy_from_user(&t, (const void *)arg, sizeof(t)))
+			return -EFAULT;
+		termios = t;
+		return 0;
+	case TIOCGWINSZ:
+		return copy_to_user((void *)arg, &ws, sizeof(ws));
+	case TIOCSWINSZ:
+		return 0;
+	case TIOCGPGRP: /* every process is its own group for now */
+		pgrp = current_task()->pid;
+		return copy_to_user((void *)arg, &pgrp, sizeof(pgrp));
+	case TIOCSPGRP:
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_ops tty_ops = {
+	.read = tty_read,
+	.write = tty_write,
+	.ioctl = tty_ioctl,
+};
+
+#define TTY_MAJOR 5 /* Linux's numbers: /dev/tty is 5,0, /dev/console 5,1 */
+
+int
+tty_init(void)
+{
+	int err = vfs_add_device("/dev/console", TTY_MAJOR << 8 | 1, &tty_ops);
+
+	if (!err)
+		err = vfs_add_device("/dev/tty", TTY_MAJOR << 8, &tty_ops);
+	serial_on_input(tty_input);
+	return err;
+}

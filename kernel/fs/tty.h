@@ -1,0 +1,26 @@
+/*
+ * The console tty: /dev/console, fds 0, 1 and 2 of init.
+ *
+ * Output goes to every console (serial, VGA). Input comes from the
+ * serial port and the PS/2 keyboard, one character at a time, through a
+ * line discipline that, like a terminal's "cooked" mode:
+ *
+ *   echoes what is typed          Backspace / DEL erases a character
+ *   Ctrl-U erases the line        Enter ends the line: read() gets it
+ *   Ctrl-D on an empty line is end of file (read returns 0)
+ *   Ctrl-C discards the line      Ctrl-P lists the tasks (debugging)
+ *
+ * A program can switch to raw mode (no echo, no line editing) with
+ * TCSETS, as editors do.
+ */
+#ifndef KERNEL_FS_TTY_H
+#define KERNEL_FS_TTY_H
+
+#include "kernel/lib/types.h"
+
+/* Create /dev/console and /dev/tty, and take the keyboards' input. */
+int tty_init(void);
+/* One character typed (called from interrupt handlers). */
+void tty_input(char c);
+
+#endif /* KERNEL_FS_TTY_H */

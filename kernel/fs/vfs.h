@@ -1,0 +1,142 @@
+/*
+ * The virtual file system: inodes, open files and descriptor tables.
+ *
+ *   process                 descriptor table        open file          inode
+ *   task->files ---------> struct files  fd 0 ---> struct file ---> struct inode
+ *                                        fd 1 --/   (offset, flags)   (type, size,
+ *                                        fd 2 -/                       data or
+ *                                        fd 3 ---> struct file --->    children)
+ *
+ * An inode is a file, a directory or a device. An open file is one
+ * opening of it, with its own offset; descriptors (and, after fork, other
+ * processes' descriptors) may share one. A descriptor table belongs to
+ * a process (shared by threads later, copied by fork). Open files and
+ * tables are reference counted: the last close frees them.
+ *
+ * Everything lives in memory: the tree is unpacked from the initramfs at
+ * boot (kernel/fs/ramfs.c), and read-only for now, apart from devices.
+ */
+#ifndef KERNEL_FS_VFS_H
+#define KERNEL_FS_VFS_H
+
+#include "kernel/lib/spinlock.h"
+#include "kernel/lib/types.h"
+
+/* st_mode: Linux's file types and permission bits. */
+#define S_IFMT	   0170000
+#define S_IFDIR	   0040000
+#define S_IFCHR	   0020000
+#define S_IFREG	   0100000
+#define S_IFLNK	   0120000
+#define S_ISDIR(m) (((m)&S_IFMT) == S_IFDIR)
+#define S_ISREG(m) (((m)&S_IFMT) == S_IFREG)
+#define S_ISCHR(m) (((m)&S_IFMT) == S_IFCHR)
+
+/* open() flags: Linux's values. */
+#define O_ACCMODE   03
+#define O_RDONLY    00
+#define O_WRONLY    01
+#define O_RDWR	    02
+#define O_CREAT	    0100
+#define O_EXCL	    0200
+#define O_NOCTTY    0400
+#define O_TRUNC	    01000
+#define O_APPEND    02000
+#define O_NONBLOCK  04000
+#define O_DIRECTORY 0200000
+#define O_NOFOLLOW  0400000
+#define O_CLOEXEC   02000000
+
+#define PATH_MAX 4096 /* bytes in a path, NUL included */
+#define NAME_MAX 255  /* bytes in one component */
+#define FDS_MAX	 64   /* descriptors per process */
+
+struct file;
+struct inode;
+
+/* What a device (or a kind of file) does when read, written, asked. The
+ * buffers are user pointers. */
+struct file_ops {
+	long (*read)(struct file *f, void *user_buf, size_t size);
+	long (*write)(struct file *f, const void *user_buf, size_t size);
+	long (*ioctl)(struct file *f, unsigned long request, uint64_t arg);
+};
+
+/* One name in a directory. */
+struct dirent_k {
+	const char *name;
+	struct inode *inode;
+	struct dirent_k *next; /* sorted by name */
+};
+
+struct inode {
+	uint32_t mode; /* type and permissions */
+	uint32_t ino;
+	uint32_t nlink, uid, gid;
+	uint32_t rdev;	/* devices: major << 8 | minor */
+	uint64_t mtime; /* seconds since 1970 */
+	uint64_t size;
+	const uint8_t *data;	  /* a file's bytes (in the initramfs) */
+	struct dirent_k *entries; /* a directory's names */
+	struct inode *parent;	  /* a directory's "..": the root's is itself */
+	const char *name;	  /* a directory's own name, for getcwd */
+	const struct file_ops *ops; /* devices */
+};
+
+struct file {
+	uint32_t refcount;
+	int flags; /* O_ACCMODE and status flags from open */
+	struct inode *inode;
+	uint64_t offset; /* bytes; for directories, the next entry's index */
+};
+
+struct files {
+	uint32_t refcount;
+	struct spinlock lock;
+	struct file *fd[FDS_MAX];
+	uint64_t cloexec; /* bit n: close fd n on execve */
+};
+
+/* --- The tree (kernel/fs/ramfs.c) --------------------------------------- */
+
+/* Unpack the initramfs (a cpio newc archive) into the tree; without one
+ * (archive NULL) the tree holds only /dev. Returns 0 or -EINVAL after
+ * reporting what is wrong with the archive (the tree then holds what was
+ * read before the damage, and /dev). */
+int vfs_init(const void *archive, size_t size);
+struct inode *vfs_root(void);
+/* Add a device node at @path (its directory must exist). */
+int vfs_add_device(const char *path, uint32_t rdev, const struct file_ops *ops);
+
+/* Find @path (a kernel string), relative to @cwd unless it starts with
+ * '/'. 0, -ENOENT, -ENOTDIR, -ENAMETOOLONG. */
+int vfs_lookup(const char *path, struct inode *cwd, struct inode **out);
+/* The absolute path of directory @dir into @buf; its length without the
+ * NUL, or -ERANGE if @size is too small. */
+long vfs_path_of(struct inode *dir, char *buf, size_t size);
+
+/* --- Open files and descriptor tables (kernel/fs/file.c) ----------------- */
+
+/* A new open file for @inode, or NULL when out of memory. */
+struct file *file_open(struct inode *inode, int flags);
+void file_get(struct file *f);
+void file_put(struct file *f);
+
+struct files *files_create(void);
+struct files *files_copy(struct files *src); /* fork */
+void files_put(struct files *files);
+/* Install @f at the lowest free descriptor (taking over the caller's
+ * reference); the descriptor, or -EMFILE. */
+int fd_install(struct files *files, struct file *f, bool cloexec);
+/* The open file behind @fd, with a reference the caller drops with
+ * file_put; NULL for a bad descriptor. */
+struct file *fd_get(struct files *files, int fd);
+int fd_close(struct files *files, int fd);
+/* execve: close every descriptor marked close-on-exec. */
+void files_close_on_exec(struct files *files);
+
+/* Copy a path from user memory into @buf (PATH_MAX bytes): 0, -EFAULT,
+ * -ENAMETOOLONG, or -ENOENT for an empty path. */
+int path_from_user(char *buf, const char *user_path);
+
+#endif /* KERNEL_FS_VFS_H */

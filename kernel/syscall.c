@@ -1,0 +1,130 @@
+/*
+ * The system-call table and dispatcher.
+ *
+ * The table is indexed by Linux's x86-64 numbers (the comment beside
+ * each line gives the number). A number with no entry returns -ENOSYS,
+ * and the first time each one is seen it is logged, by name, so that
+ * running a new program shows at once what it misses.
+ */
+#include "kernel/syscall.h"
+#include "kernel/cpu/percpu.h"
+#include "kernel/cpu/segments.h"
+#include "kernel/cpu/trap.h"
+#include "kernel/cpu/x86.h"
+#include "kernel/lib/errno.h"
+#include "kernel/lib/printk.h"
+#include "sched/task.h"
+
+/* The identity calls: Sprout has one user, root. */
+static long
+sys_zero(const struct syscall_args *a)
+{
+	(void)a;
+	return 0;
+}
+
+static const syscall_fn syscall_table[SYSCALL_NAMES] = {
+	[0] = sys_read,
+	[1] = sys_write,
+	[2] = sys_open,
+	[3] = sys_close,
+	[4] = sys_stat,
+	[5] = sys_fstat,
+	[6] = sys_lstat,
+	[8] = sys_lseek,
+	[9] = sys_mmap,
+	[10] = sys_mprotect,
+	[11] = sys_munmap,
+	[12] = sys_brk,
+	[13] = sys_rt_sigaction,
+	[14] = sys_rt_sigprocmask,
+	[16] = sys_ioctl,
+	[19] = sys_readv,
+	[20] = sys_writev,
+	[21] = sys_access,
+	[24] = sys_sched_yield,
+	[35] = sys_nanosleep,
+	[39] = sys_getpid,
+	[57] = sys_fork,
+	[58] = sys_vfork,
+	[59] = sys_execve,
+	[60] = sys_exit,
+	[61] = sys_wait4,
+	[62] = sys_kill,
+	[63] = sys_uname,
+	[72] = sys_fcntl,
+	[79] = sys_getcwd,
+	[80] = sys_chdir,
+	[96] = sys_gettimeofday,
+	[102] = sys_getuid, /* getuid */
+	[104] = sys_zero,   /* getgid */
+	[107] = sys_zero,   /* geteuid */
+	[108] = sys_zero,   /* getegid */
+	[110] = sys_getppid,
+	[158] = sys_arch_prctl,
+	[169] = sys_reboot,
+	[186] = sys_gettid,
+	[200] = sys_tkill,
+	[217] = sys_getdents64,
+	[218] = sys_set_tid_address,
+	[228] = sys_clock_gettime,
+	[230] = sys_clock_nanosleep,
+	[231] = sys_exit_group,
+	[234] = sys_tgkill,
+	[257] = sys_openat,
+	[262] = sys_newfstatat,
+	[269] = sys_faccessat,
+	[318] = sys_getrandom,
+	[439] = sys_faccessat2,
+};
+
+/* Which unimplemented numbers were reported already. */
+static uint64_t reported[SYSCALL_NAMES / 64];
+
+#define STAR_SYSRET_BASE ((uint64_t)(USER32_CS & ~3) << 48)
+#define STAR_SYSCALL_CS	 ((uint64_t)KERNEL_CS << 32)
+#define MSR_STAR	 0xc0000081
+#define MSR_LSTAR	 0xc0000082
+#define MSR_SFMASK	 0xc0000084
+
+void syscall_entry(void);
+
+void
+syscall_init(void)
+{
+	/* syscall loads CS = STAR[47:32] and SS = that + 8 (kernel code and
+	 * data); sysret loads CS = STAR[63:48] + 16 and SS = STAR[63:48] + 8
+	 * (user code and data), hence the GDT order in segments.h. */
+	wrmsr(MSR_STAR, STAR_SYSRET_BASE | STAR_SYSCALL_CS);
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	/* RFLAGS bits cleared on entry: interrupts, direction, single-step,
+	 * alignment check (which SMAP's stac sets). */
+	wrmsr(MSR_SFMASK, RFLAGS_IF | (1 << 10) | (1 << 8) | (1 << 18));
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+void
+syscall_dispatch(struct trap_frame *tf)
+{
+	uint64_t nr = tf->rax;
+	struct syscall_args args = {
+		{ tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9 },
+		tf,
+	};
+
+	if (nr < SYSCALL_NAMES && syscall_table[nr]) {
+		tf->rax = (uint64_t)syscall_table[nr](&args);
+	} else {
+		if (nr < SYSCALL_NAMES &&
+		    !(reported[nr / 64] & (1ull << (nr % 64)))) {
+			reported[nr / 64] |= 1ull << (nr % 64);
+			pr_warn("%s[%d]: system call %llu (%s) is not implemented\n",
+				current_task()->name, current_task()->pid,
+				(unsigned long long)nr,
+				syscall_names[nr] ? syscall_names[nr]
+						  : "unknown");
+		}
+		tf->rax = (uint64_t)-ENOSYS;
+	}
+	trap_user_return_work(tf);
+}
