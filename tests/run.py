@@ -471,6 +471,48 @@ def run_shell_test():
                    time.monotonic() - start)]
 
 
+def run_keyboard_test():
+    """Typing on the PS/2 keyboard (QEMU's monitor presses the keys)
+    reaches the shell like serial input does."""
+    name = "keyboard-input"
+    log = os.path.join(LOGS, name + ".log")
+    sock = os.path.join(BUILD, "test-monitor-%d.sock" % os.getpid())
+    start = time.monotonic()
+    if os.path.exists(sock):
+        os.remove(sock)
+    proc = subprocess.Popen([QEMU, "-machine", "pc", "-m", "128M", "-display",
+                             "none", "-no-reboot", "-nic", "none", "-serial",
+                             "file:" + log, "-monitor",
+                             "unix:%s,server,nowait" % sock, "-kernel", KERNEL,
+                             "-initrd", INITRAMFS])
+    problem = None
+    try:
+        if not wait_for_lines(log, [re.compile(r"\$ $", re.M)], 30):
+            problem = "the shell prompt never came"
+        else:
+            mon = socket.socket(socket.AF_UNIX)
+            mon.connect(sock)
+            keys = ("e c h o spc shift-k e y s spc t y p e d shift-1 ret "
+                    "p o w e r o f f ret").split()
+            for key in keys:
+                mon.sendall(("sendkey %s\n" % key).encode())
+                time.sleep(0.03)
+            proc.wait(timeout=30)
+            mon.close()
+            if first_missing(read(log), ["echo Keys typed!", "Keys typed!",
+                                         "power: off"]) is not None:
+                problem = "the typed command did not run"
+    except (OSError, subprocess.TimeoutExpired) as e:
+        problem = "monitor: %s" % e
+    finally:
+        proc.kill()
+        proc.wait()
+        if os.path.exists(sock):
+            os.remove(sock)
+    return [Result(name, problem is None, problem or "", log,
+                   time.monotonic() - start)]
+
+
 CLANG_FORMAT_VERSION = "14."  # the version .clang-format was written for
 
 
@@ -541,6 +583,8 @@ def main():
             futures.append(pool.submit(run_trace_test))
         if selected("shell-session", words):
             futures.append(pool.submit(run_shell_test))
+        if selected("keyboard-input", words):
+            futures.append(pool.submit(run_keyboard_test))
         for future in concurrent.futures.as_completed(futures):
             take(future.result())
 

@@ -10,6 +10,7 @@
  */
 #include "kernel/fs/tty.h"
 #include "kernel/dev/console.h"
+#include "kernel/dev/keyboard.h"
 #include "kernel/dev/serial.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/lib/errno.h"
@@ -218,5 +219,6 @@ tty_init(void)
 	if (!err)
 		err = vfs_add_device("/dev/tty", TTY_MAJOR << 8, &tty_ops);
 	serial_on_input(tty_input);
+	keyboard_init(tty_input);
 	return err;
 }
