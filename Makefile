@@ -170,6 +170,19 @@ $(INITRAMFS): $(BUILD)/rootfs.stamp
 	@$(if $(Q),echo "  CPIO    $@")
 	$(Q)cd $(BUILD)/rootfs && find . | LC_ALL=C sort | cpio -o -H newc --quiet > $(CURDIR)/$@
 
+# The user-space ABI tests (tests/user/user.mk): static programs that run
+# on Linux first, then in Sprout from this initramfs: the normal one plus
+# /tests, with /tests/runner as init.
+include tests/user/user.mk
+TEST_INITRAMFS := $(BUILD)/test-initramfs.cpio
+
+$(TEST_INITRAMFS): $(BUILD)/rootfs.stamp $(BUILD)/test-root.stamp
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)rm -rf $(BUILD)/test-rootfs
+	$(Q)cp -R $(BUILD)/rootfs $(BUILD)/test-rootfs
+	$(Q)cp -R $(USER_TEST_ROOT)/tests $(BUILD)/test-rootfs/
+	$(Q)cd $(BUILD)/test-rootfs && find . | LC_ALL=C sort | cpio -o -H newc --quiet > $(CURDIR)/$@
+
 # The ISO tree is iso/ plus the kernel and the initramfs. The self-test
 # ISO differs only in its default menu entry, for tests/run.py.
 $(ISO): $(KERNEL) $(INITRAMFS) $(shell find iso -type f) tools/make-iso.sh
@@ -230,7 +243,8 @@ usb: $(ISO)
 
 # --- Tests ----------------------------------------------------------------
 
-test-now: $(KERNEL) $(INITRAMFS) $(SELFTEST_ISO) $(UNIT_BINS) clang-kernel
+test-now: $(KERNEL) $(INITRAMFS) $(SELFTEST_ISO) $(UNIT_BINS) clang-kernel \
+	$(TEST_INITRAMFS)
 	@$(PYTHON) tests/run.py $(TESTS)
 
 # The same kernel built by clang, when clang is installed, so that both

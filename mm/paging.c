@@ -95,8 +95,10 @@ map_at_level(paddr_t root, vaddr_t va, paddr_t pa, pte_t flags, int level)
 		return walk_error(root, va);
 	if (holds_page(*entry))
 		return -EEXIST;
-	/* In a last-level entry bit 7 is PAT, not "large": never pass it. */
-	flags = (flags & PTE_FLAGS_MASK & ~PTE_LARGE) | PTE_PRESENT;
+	/* In a last-level entry bit 7 is PAT, not "large": never pass it.
+	 * A PROT_NONE page stays not present (mm_copy maps those too). */
+	flags = flags & PTE_FLAGS_MASK & ~PTE_LARGE;
+	flags |= flags & PTE_PROTNONE ? 0 : PTE_PRESENT;
 	*entry = pa | flags | (level == 2 ? PTE_LARGE : 0);
 	return 0;
 }

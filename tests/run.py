@@ -448,7 +448,7 @@ def run_shell_test():
         (None, rb"init: Sprout \S+, starting /bin/sh"),
         (None, rb"\$ "),
         ("echo hello, world\n", rb"hello, world\n.*\$ "),
-        ("ls /bin\n", rb"cat\s+echo\s+false\s+ls\s+poweroff\s+sh\s+sleep\s+true\s+uname.*\$ "),
+        ("ls /bin\n", rb"cat\s+echo\s+false\s+fault\s+ls\s+poweroff\s+sh\s+sleep\s+true\s+uname.*\$ "),
         ("cat /etc/motd\n", rb"Welcome to Sprout.*\$ "),
         ("uname -sr\n", rb"Sprout \d+\.\d+\.\d+.*\$ "),
         ("nosuch\n", rb"nosuch: command not found.*\$ "),
@@ -456,6 +456,9 @@ def run_shell_test():
         ("sleep 1 &\n", rb"\[\d+\].*\$ "),
         ("\x10", rb"\s1 init\s+WAITING.*\s0 idle\s"),
         ("wait\n", rb"Done.*\$ "),
+        ("fault null\n", rb"Segmentation fault.*\$ "),
+        ("echo status $?\n", rb"status 139.*\$ "),
+        ("fault ud2\n", rb"Illegal instruction.*\$ "),
         ("exit 3\n", rb"init: /bin/sh exited with status 3.*starting a new /bin/sh.*\$ "),
         ("poweroff\n", rb"power: off"),
     ]
@@ -511,6 +514,109 @@ def run_keyboard_test():
             os.remove(sock)
     return [Result(name, problem is None, problem or "", log,
                    time.monotonic() - start)]
+
+
+USER_TESTS_DIR = os.path.join(BUILD, "tests")
+TEST_ROOT = os.path.join(BUILD, "test-root")
+TEST_INITRAMFS = os.path.join(BUILD, "test-initramfs.cpio")
+CASE_LINE = re.compile(r"^test (\S+): (OK|FAILED)$", re.M)
+
+
+def run_on_pty(argv, env, timeout):
+    """Run a program with a terminal as its stdin, stdout and stderr (the
+    console tests need one); its output and exit status."""
+    import pty
+    import select
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave,
+                            env=env, close_fds=True)
+    os.close(slave)
+    out = b""
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            proc.kill()
+            break
+        ready, _, _ = select.select([master], [], [], min(remaining, 0.5))
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the program and its children are gone
+                break
+            if not chunk:
+                break
+            out += chunk
+    os.close(master)
+    return out.decode(errors="replace").replace("\r", ""), proc.wait()
+
+
+def run_user_tests_linux():
+    """The oracle: every user test on the host's Linux. A test that fails
+    here is a wrong test, not a kernel bug."""
+    results = []
+    env = dict(os.environ, SPROUT_ROOT=TEST_ROOT)
+    for name in sorted(os.listdir(USER_TESTS_DIR)):
+        if not name.startswith("t_"):
+            continue
+        log = os.path.join(LOGS, "linux-" + name + ".log")
+        start = time.monotonic()
+        out, status = run_on_pty([os.path.join(USER_TESTS_DIR, name)], env, 120)
+        with open(log, "w") as f:
+            f.write(out)
+        cases = CASE_LINE.findall(out)
+        for case, verdict in cases:
+            results.append(Result("linux/" + case, verdict == "OK",
+                                  "" if verdict == "OK" else "see the log", log))
+        if status != 0 and all(v == "OK" for _, v in cases):
+            results.append(Result("linux/" + name, False,
+                                  "exited with %d" % status, log,
+                                  time.monotonic() - start))
+    return results
+
+
+def run_user_tests_sprout(linux_cases):
+    """All user tests in one Sprout boot, /tests/runner as init; every
+    case that ran on Linux must run and pass here too."""
+    name = "sprout-user-tests"
+    log = os.path.join(LOGS, name + ".log")
+    start = time.monotonic()
+    test = BootTest(name, ["-machine", "pc", "-m", "256M", "-kernel", KERNEL,
+                           "-initrd", TEST_INITRAMFS, "-append",
+                           "init=/tests/runner panic=poweroff"],
+                    [re.compile(r"runner: \d+ programs, 0 failed"),
+                     "power: off"], timeout=600, needs=[TEST_INITRAMFS])
+    boot = test.run()[0]
+    text = read(log)
+    cases = dict(CASE_LINE.findall(text))
+    results = [Result(name, boot.ok, boot.detail, log,
+                      time.monotonic() - start)]
+    for case in sorted(set(cases) | set(linux_cases)):
+        verdict = cases.get(case)
+        results.append(Result("sprout/" + case, verdict == "OK",
+                              {"OK": "", "FAILED": "see the log",
+                               None: "never ran in Sprout"}[verdict], log))
+    return results
+
+
+FUZZ_SECONDS = 10
+
+
+def run_fuzz_test():
+    """The cpio and ELF parsers under libFuzzer, for a short fixed time
+    each (tests/fuzz/run.sh); any crash fails."""
+    name = "fuzz-parsers"
+    if not shutil.which("clang"):
+        return [Result(name, True, "clang is not installed", skipped=True)]
+    log = os.path.join(LOGS, name + ".log")
+    start = time.monotonic()
+    proc = subprocess.run(["tests/fuzz/run.sh", str(FUZZ_SECONDS)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    with open(log, "w") as f:
+        f.write(proc.stdout + proc.stderr)
+    return [Result(name, proc.returncode == 0,
+                   "" if proc.returncode == 0 else "a crash, or no fuzzer runtime: see the log",
+                   log, time.monotonic() - start)]
 
 
 CLANG_FORMAT_VERSION = "14."  # the version .clang-format was written for
@@ -570,6 +676,12 @@ def main():
             results.append(r)
 
     take(run_unit_tests(words))
+    linux_cases = []
+    if selected("user", words) or selected("linux/", words):
+        linux = run_user_tests_linux()
+        linux_cases = [r.name[len("linux/"):] for r in linux
+                       if r.name.count("/") == 2]
+        take(linux)
     if selected("format-check", words):
         take(run_format_check())
 
@@ -581,6 +693,10 @@ def main():
             futures.append(pool.submit(run_gdb_test))
         if selected("trace-picture", words):
             futures.append(pool.submit(run_trace_test))
+        if selected("user", words) or selected("sprout-user-tests", words):
+            futures.append(pool.submit(run_user_tests_sprout, linux_cases))
+        if selected("fuzz-parsers", words):
+            futures.append(pool.submit(run_fuzz_test))
         if selected("shell-session", words):
             futures.append(pool.submit(run_shell_test))
         if selected("keyboard-input", words):

@@ -10,7 +10,8 @@
 #   iso    grub-mkrescue and the GRUB BIOS/UEFI platform files, xorriso,
 #          mtools, cpio
 #   run    qemu-system-x86_64, plus everything in build and iso
-#   test   everything in run, plus OVMF (UEFI firmware), gdb
+#   test   everything in run, plus OVMF (UEFI firmware), gdb, clang and
+#          its libFuzzer runtime
 #   trace  everything in run, plus matplotlib for tools/trace_plot.py
 #   all    everything
 #
@@ -120,6 +121,8 @@ need() {
         file) if [ -f "$name" ]; then return 0; fi ;;
         dir)  if [ -d "$name" ]; then return 0; fi ;;
         pymod) if "$system_python" -c "import $name" >/dev/null 2>&1; then return 0; fi ;;
+        # clang's libFuzzer runtime: clang names its full path if it has it.
+        fuzzrt) case "$(clang -print-file-name="$name" 2>/dev/null)" in /*) return 0 ;; esac ;;
         *)    say "internal error: unknown kind '$kind'"; exit 2 ;;
     esac
 
@@ -166,6 +169,9 @@ check_test() {
     check_run
     need test file /usr/share/ovmf/OVMF.fd ovmf
     need test cmd  gdb                     gdb
+    # The fuzz targets (tests/fuzz): clang with its libFuzzer runtime.
+    need test cmd  clang                   clang
+    need test fuzzrt libclang_rt.fuzzer-x86_64.a libclang-rt-dev
 }
 
 # Run the checks for every group asked for on the command line.

@@ -27,6 +27,7 @@ _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame");
 
 #define GATE_INTERRUPT 0xe /* type: 64-bit interrupt gate */
 #define GATE_PRESENT   0x80
+#define GATE_DPL3      0x60 /* ring 3 may raise it with an int instruction */
 
 struct idt_gate {
 	uint16_t offset_low;
@@ -98,6 +99,11 @@ trap_init(void)
 {
 	for (unsigned v = 0; v < VECTOR_IRQ_BASE + IRQ_COUNT; v++)
 		idt_set_gate(v, trap_stub_table[v], 0);
+
+	/* User programs may execute int3 and into: a breakpoint must reach
+	 * them as SIGTRAP, not as a protection fault. */
+	idt[VECTOR_BREAKPOINT].type_attr |= GATE_DPL3;
+	idt[VECTOR_OVERFLOW].type_attr |= GATE_DPL3;
 
 	/* These three run on their own known-good stacks (see gdt.c). */
 	idt_set_gate(VECTOR_DOUBLE_FAULT, trap_stub_table[VECTOR_DOUBLE_FAULT],

@@ -13,30 +13,30 @@
 #include "kernel/cpu/trap.h"
 #include "kernel/lib/types.h"
 
-#define KBD_DATA 0x60
-#define KBD_STATUS 0x64
+#define KBD_DATA	       0x60
+#define KBD_STATUS	       0x64
 #define KBD_STATUS_OUTPUT_FULL 0x01
-#define KEY_RELEASED 0x80
-#define KEY_EXTENDED 0xe0
-#define KEY_LSHIFT 0x2a
-#define KEY_RSHIFT 0x36
-#define KEY_CTRL 0x1d
-#define KEY_CAPSLOCK 0x3a
+#define KEY_RELEASED	       0x80
+#define KEY_EXTENDED	       0xe0
+#define KEY_LSHIFT	       0x2a
+#define KEY_RSHIFT	       0x36
+#define KEY_CTRL	       0x1d
+#define KEY_CAPSLOCK	       0x3a
 
 /* Scan code set 1 to characters, without and with Shift. 0: no char. */
 static const char normal[128] = {
-	0,    27,  '1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-',
-	'=',  '\b', '\t', 'q', 'w', 'e', 'r', 't', 'y', 'u', 'i', 'o', 'p',
-	'[',  ']', '\n', 0,   'a', 's', 'd', 'f', 'g', 'h', 'j', 'k', 'l',
-	';',  '\'', '`', 0,   '\\', 'z', 'x', 'c', 'v', 'b', 'n', 'm', ',',
-	'.',  '/', 0,   '*', 0,   ' ',
+	0,   27,  '1',	'2',  '3',  '4', '5', '6',  '7', '8', '9', '0',
+	'-', '=', '\b', '\t', 'q',  'w', 'e', 'r',  't', 'y', 'u', 'i',
+	'o', 'p', '[',	']',  '\n', 0,	 'a', 's',  'd', 'f', 'g', 'h',
+	'j', 'k', 'l',	';',  '\'', '`', 0,   '\\', 'z', 'x', 'c', 'v',
+	'b', 'n', 'm',	',',  '.',  '/', 0,   '*',  0,	 ' ',
 };
 static const char shifted[128] = {
-	0,    27,  '!', '@', '#', '$', '%', '^', '&', '*', '(', ')', '_',
-	'+',  '\b', '\t', 'Q', 'W', 'E', 'R', 'T', 'Y', 'U', 'I', 'O', 'P',
-	'{',  '}', '\n', 0,   'A', 'S', 'D', 'F', 'G', 'H', 'J', 'K', 'L',
-	':',  '"', '~', 0,   '|', 'Z', 'X', 'C', 'V', 'B', 'N', 'M', '<',
-	'>',  '?', 0,   '*', 0,   ' ',
+	0,   27,  '!',	'@',  '#',  '$', '%', '^', '&', '*', '(', ')',
+	'_', '+', '\b', '\t', 'Q',  'W', 'E', 'R', 'T', 'Y', 'U', 'I',
+	'O', 'P', '{',	'}',  '\n', 0,	 'A', 'S', 'D', 'F', 'G', 'H',
+	'J', 'K', 'L',	':',  '"',  '~', 0,   '|', 'Z', 'X', 'C', 'V',
+	'B', 'N', 'M',	'<',  '>',  '?', 0,   '*', 0,	' ',
 };
 
 static void (*deliver)(char c);

@@ -267,9 +267,10 @@ read_record(struct walk *w, size_t pos, struct cpio_entry *e, bool *crc,
 		return fail(w, pos + MAGIC_LEN + F_NAMESIZE * FIELD_LEN,
 			    "a header's namesize is 0 (the name must at least "
 			    "hold its NUL)");
-	if (namesize > CPIO_NAME_MAX)
+	if (namesize > CPIO_NAME_MAX) /* Linux's initramfs limit too */
 		return fail(w, pos + MAGIC_LEN + F_NAMESIZE * FIELD_LEN,
-			    "a name is longer than 4096 bytes (PATH_MAX)");
+			    "a name (with its NUL) is longer than PATH_MAX, "
+			    "4096 bytes");
 	if (namesize > left)
 		return fail(w, name_at,
 			    "a name runs past the end of the archive");

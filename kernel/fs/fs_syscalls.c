@@ -207,10 +207,20 @@ static long
 do_vector(int fd, const void *user_iov, int count, bool writing)
 {
 	struct iovec_k iov;
+	uint64_t sum = 0;
 	long total = 0;
 
 	if (count < 0 || count > IOV_MAX)
 		return -EINVAL;
+	/* First the lengths, as Linux: their total must fit in a long. */
+	for (int i = 0; i < count; i++) {
+		if (copy_from_user(&iov, (const struct iovec_k *)user_iov + i,
+				   sizeof(iov)))
+			return -EFAULT;
+		if (iov.len > INT64_MAX - sum)
+			return -EINVAL;
+		sum += iov.len;
+	}
 	for (int i = 0; i < count; i++) {
 		if (copy_from_user(&iov, (const struct iovec_k *)user_iov + i,
 				   sizeof(iov)))

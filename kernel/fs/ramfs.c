@@ -7,6 +7,9 @@
  * too; only directories the archive implies without listing them ("a/b"
  * with no "a") get names of their own. Entries may arrive in any order
  * and as "./x", "/x" or "x" (kernel/fs/cpio.c makes them all "x").
+ *
+ * Not yet: hard links. newc stores a hard-linked file's data with its
+ * last name only, so its other names come out as empty files.
  */
 #include "kernel/fs/cpio.h"
 #include "kernel/fs/vfs.h"
@@ -94,21 +97,47 @@ struct unpack_stats {
 	size_t files, dirs, devices, skipped;
 };
 
-/* One cpio entry: walk (making) its parent directories, then add it. */
+/* One cpio entry: walk (making) its parent directories, then add it.
+ * The cpio parser has removed leading "./" and "/" and refused ".."; an
+ * archive made by hand may still hold "a//b", "a/./b" or "a/": empty and
+ * "." components are skipped, as path lookup would. */
 static int
 unpack_entry(const struct cpio_entry *e, void *ctx)
 {
 	struct unpack_stats *stats = ctx;
 	struct inode *dir = root;
 	const char *name = e->name;
-	const char *slash;
+	size_t len;
 	int err;
 
-	while ((slash = strchr(name, '/'))) {
-		err = dir_make(dir, name, (size_t)(slash - name), &dir);
+	for (;;) {
+		while (*name == '/' ||
+		       (name[0] == '.' && (name[1] == '/' || !name[1])))
+			name++;
+		len = 0;
+		while (name[len] && name[len] != '/')
+			len++;
+		const char *rest = name + len;
+		while (*rest == '/' ||
+		       (rest[0] == '.' && (rest[1] == '/' || !rest[1])))
+			rest++;
+		if (!*rest)
+			break; /* name[0..len) is the last component */
+		err = dir_make(dir, name, len, &dir);
 		if (err)
 			return err;
-		name = slash + 1;
+		name = rest;
+	}
+	if (len == 0) /* the entry is only slashes and dots: the root */
+		return 0;
+	if (name[len]) {
+		/* "a/" or "a/.": copy the last component, NUL-terminated. */
+		char *copy = kmalloc(len + 1);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, name, len);
+		copy[len] = '\0';
+		name = copy;
 	}
 
 	uint32_t type = e->mode & S_IFMT;

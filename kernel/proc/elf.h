@@ -66,8 +66,9 @@ struct elf_image {
  * Returns 0 with *@img filled in; -ENOEXEC when the file is not a program
  * Sprout can run; or -EINVAL when the caller's own arguments are wrong
  * (a base that is not page-aligned, @min_addr above @user_end). Either
- * way *@why (a static string) says exactly what is wrong; it is NULL on
- * success. @why may be NULL.
+ * way *@why (a static string) says exactly what is wrong, and *@img is
+ * left half filled in, not to be used; *@why is NULL on success. @why may
+ * be NULL.
  */
 int elf_parse(const void *file, size_t size, uint64_t pie_base,
 	      uint64_t min_addr, uint64_t user_end, struct elf_image *img,

@@ -7,6 +7,7 @@
  *   program segments | heap (brk) ->        <- mmap area | gap | stack
  *                                              MMAP_TOP    8 MiB
  */
+#include "kernel/fs/vfs.h"
 #include "kernel/lib/errno.h"
 #include "kernel/lib/printk.h"
 #include "kernel/syscall.h"
@@ -70,16 +71,23 @@ sys_mmap(const struct syscall_args *a)
 		/* Shared mappings need pages shared across fork: not yet. */
 		return (flags & MAP_TYPE) == MAP_SHARED ? -ENODEV : -EINVAL;
 	}
-	if (!(flags & MAP_ANONYMOUS))
+	if (!(flags & MAP_ANONYMOUS)) {
+		/* A file mapping: a bad descriptor first, as Linux checks. */
+		struct file *f = fd_get(current_task()->files, (int)a->a[4]);
+		if (!f)
+			return -EBADF;
+		file_put(f);
 		return -ENODEV; /* no file mappings yet */
+	}
 	if (len > USER_END)
 		return -ENOMEM;
 	len = ALIGN_UP(len, PAGE_SIZE);
 
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if (addr % PAGE_SIZE || addr + len > USER_END ||
-		    addr + len < addr)
+		if (addr % PAGE_SIZE)
 			return -EINVAL;
+		if (addr + len > USER_END || addr + len < addr)
+			return -ENOMEM;
 		if (flags & MAP_FIXED_NOREPLACE) {
 			for (vaddr_t p = addr; p < addr + len; p += PAGE_SIZE)
 				if (mm_region_find(mm, p))

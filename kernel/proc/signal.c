@@ -131,8 +131,10 @@ sys_rt_sigaction(const struct syscall_args *a)
 		return -EFAULT;
 	if (user_old && copy_to_user(user_old, slot, sizeof(*slot)))
 		return -EFAULT;
-	if (user_act)
+	if (user_act) {
+		act.mask &= ~UNBLOCKABLE; /* they cannot be blocked, ever */
 		*slot = act;
+	}
 	return 0;
 }
 

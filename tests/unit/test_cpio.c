@@ -638,12 +638,12 @@ name_runs_past_the_end(void)
 	size_t rec = entry(&b, "abc", 0100644, "");
 	trailer(&b);
 	set_field(&b, rec, NAMESIZE, 0x00100000 - 1);
-	CHECK_BAD(parse(b.p, b.len), "longer than 4096");
+	CHECK_BAD(parse(b.p, b.len), "longer than PATH_MAX");
 	set_field(&b, rec, NAMESIZE, b.len - 110 + 1);
 	CHECK_BAD(parse(b.p, b.len), "a name runs past the end");
 	CHECK_INT(last_offset, 110);
 	set_field(&b, rec, NAMESIZE, 0xffffffff);
-	CHECK_BAD(parse(b.p, b.len), "longer than 4096");
+	CHECK_BAD(parse(b.p, b.len), "longer than PATH_MAX");
 	/* A long name is fine when it is all there. */
 	free(b.p);
 	char name[4096];

@@ -287,8 +287,9 @@ musl_static(void)
 /*
  * musl-gcc's own -static-pie still asks for the dynamic linker (its specs
  * add -dynamic-linker and Scrt1.o), so the static PIE is linked by hand:
- * rcrt1.o relocates the program itself, --no-dynamic-linker drops
- * PT_INTERP, -static takes libc.a.
+ * rcrt1.o, found beside the Scrt1.o musl-gcc would use, relocates the
+ * program itself; --no-dynamic-linker drops PT_INTERP; -static takes
+ * libc.a.
  */
 static void
 musl_static_pie(void)
@@ -298,8 +299,9 @@ musl_static_pie(void)
 		return;
 	}
 	check_program("musl-static-pie",
-		      "cd %s && M=/usr/lib/x86_64-linux-musl && "
-		      "test -e $M/rcrt1.o && "
+		      "cd %s && M=$(musl-gcc -### -x c /dev/null 2>&1 | "
+		      "grep -o '[^ \"]*/Scrt1[.]o' | head -n 1) && "
+		      "M=${M%%/Scrt1.o} && test -e $M/rcrt1.o && "
 		      "musl-gcc -fPIE -static-pie -O2 -nostartfiles "
 		      "-Wl,-static,--no-dynamic-linker $M/rcrt1.o $M/crti.o "
 		      "$(gcc -print-file-name=crtbeginS.o) p.c "
