@@ -109,7 +109,7 @@ unit_srcs_cpio := kernel/fs/cpio.c
 unit_srcs_elf := kernel/proc/elf.c
 UNIT_BINS := $(patsubst %,$(BUILD)/unit/test_%,$(UNIT_TESTS))
 
-.PHONY: all kernel iso unit run run-iso run-uefi gdb test usb format bench trace trace-now \
+.PHONY: all kernel iso unit run run-iso run-uefi gdb test usb format bench bench-linux trace trace-now \
 	format-check clean run-now run-iso-now run-uefi-now gdb-now test-now
 all: $(KERNEL) $(INITRAMFS)
 kernel: $(KERNEL)
@@ -261,20 +261,51 @@ clang-kernel:
 # count that repeats from run to run, whatever else the machine is doing.
 
 BENCH_BUILD := $(BUILD)/bench
+BENCH_INITRAMFS := $(BENCH_BUILD)/initramfs.cpio
+BENCH_QEMU := $(QEMU) -machine pc -cpu qemu64 -m 256M -display none \
+	-no-reboot -nic none -icount shift=0,sleep=off -serial stdio
+# The same process benchmark under Linux: Debian's linux-image-cloud-amd64
+# boots in the same QEMU (make bench-linux).
+LINUX_KERNEL ?= $(lastword $(sort $(wildcard /boot/vmlinuz-*)))
+
+$(BENCH_BUILD)/bench_proc: tests/bench/bench_proc.c
+	@mkdir -p $(dir $@)
+	$(Q)$(MUSL_CC) $(USER_CFLAGS) -o $@ $<
+
+# The normal initramfs plus /bench/bench_proc.
+$(BENCH_INITRAMFS): $(BUILD)/rootfs.stamp $(BENCH_BUILD)/bench_proc
+	$(Q)rm -rf $(BENCH_BUILD)/rootfs
+	$(Q)cp -R $(BUILD)/rootfs $(BENCH_BUILD)/rootfs
+	$(Q)mkdir -p $(BENCH_BUILD)/rootfs/bench
+	$(Q)cp $(BENCH_BUILD)/bench_proc $(BENCH_BUILD)/rootfs/bench/
+	$(Q)cd $(BENCH_BUILD)/rootfs && find . | LC_ALL=C sort | cpio -o -H newc --quiet > $(CURDIR)/$@
+
 bench:
 	@tools/deps.sh run
 	@$(MAKE) --no-print-directory BUILD=$(BENCH_BUILD) DEBUG=0 kernel
-	@$(QEMU) -machine pc -cpu qemu64 -m 128M -display none -no-reboot \
-		-nic none -icount shift=0,sleep=off -serial stdio \
-		-kernel $(BENCH_BUILD)/sprout.elf \
+	@$(MAKE) --no-print-directory $(BENCH_INITRAMFS)
+	@echo "In the kernel (instructions; QEMU -icount counts one per ns):"
+	@$(BENCH_QEMU) -kernel $(BENCH_BUILD)/sprout.elf \
 		-append "test=bench-mm,bench-switch panic=poweroff" \
 		| tr -d '\r' | grep -a 'bench ' | sed 's/ns$$/instructions/'
+	@echo "Processes, a static program on Sprout (instructions):"
+	@$(BENCH_QEMU) -kernel $(BENCH_BUILD)/sprout.elf \
+		-initrd $(BENCH_INITRAMFS) \
+		-append "init=/bench/bench_proc panic=poweroff" \
+		| tr -d '\r' | grep -a '^bench ' | sed 's/ns$$/instructions/'
 	@echo "Context switches in wall time (TCG; a CR3 reload costs nothing"
 	@echo "under -icount, so compare these two with each other only):"
 	@$(QEMU) -machine pc -cpu qemu64 -m 128M -display none -no-reboot \
 		-nic none -serial stdio -kernel $(BENCH_BUILD)/sprout.elf \
 		-append "test=bench-switch panic=poweroff" \
 		| tr -d '\r' | grep -a 'bench '
+
+bench-linux: $(BENCH_INITRAMFS)
+	@test -n "$(LINUX_KERNEL)" || { echo "bench-linux: no /boot/vmlinuz-*; install linux-image-cloud-amd64 or pass LINUX_KERNEL="; exit 2; }
+	@echo "Processes, the same program on $(notdir $(LINUX_KERNEL)) (instructions):"
+	@$(BENCH_QEMU) -kernel $(LINUX_KERNEL) -initrd $(BENCH_INITRAMFS) \
+		-append "console=ttyS0 quiet panic=-1 norandmaps rdinit=/bench/bench_proc" \
+		| tr -d '\r' | grep -a '^bench ' | sed 's/ns$$/instructions/'
 
 # --- The scheduler trace picture ----------------------------------------------
 #

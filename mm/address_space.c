@@ -43,11 +43,39 @@ prot_to_pte(unsigned prot)
 	return flags;
 }
 
+/*
+ * The first address at or after @va, below @end, that has a page (or
+ * @end): 2 MiB blocks with no page table are skipped whole, and inside a
+ * page table the entries are scanned directly. Regions are mostly
+ * unmapped (an 8 MiB stack uses a few pages), so fork and exit would
+ * otherwise walk the tables once for every page of them.
+ */
+static vaddr_t
+next_maybe_mapped(struct mm *mm, vaddr_t va, vaddr_t end)
+{
+	while (va < end) {
+		vaddr_t block_end =
+			ALIGN_DOWN(va, LARGE_PAGE_SIZE) + LARGE_PAGE_SIZE;
+		pte_t *pte = paging_walk(mm->root, va, false);
+		if (pte) {
+			/* One page table covers the block: its entries for
+			 * va onwards are consecutive. */
+			for (; va < block_end && va < end;
+			     va += PAGE_SIZE, pte++)
+				if (*pte & (PTE_PRESENT | PTE_PROTNONE))
+					return va;
+		}
+		va = block_end;
+	}
+	return end;
+}
+
 /* Unmap and free the pages mapped in [start, end). */
 static void
 free_pages(struct mm *mm, vaddr_t start, vaddr_t end)
 {
-	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
+	for (vaddr_t va = next_maybe_mapped(mm, start, end); va < end;
+	     va = next_maybe_mapped(mm, va + PAGE_SIZE, end)) {
 		paddr_t pa;
 		if (paging_unmap(mm->root, va, &pa) == 0)
 			frame_put(pa);
@@ -253,7 +281,9 @@ mm_region_protect(struct mm *mm, vaddr_t start, vaddr_t end, unsigned prot)
 		if (r->start < start)
 			continue;
 		r->prot = prot;
-		for (vaddr_t va = r->start; va < r->end; va += PAGE_SIZE)
+		for (vaddr_t va = next_maybe_mapped(mm, r->start, r->end);
+		     va < r->end;
+		     va = next_maybe_mapped(mm, va + PAGE_SIZE, r->end))
 			paging_protect(mm->root, va, prot_to_pte(prot));
 	}
 	spin_unlock_irqrestore(&mm->lock, flags);
@@ -298,7 +328,8 @@ mm_fault(struct mm *mm, vaddr_t addr, uint64_t error)
 static int
 copy_region_pages(struct mm *dst, struct mm *src, struct region *r)
 {
-	for (vaddr_t va = r->start; va < r->end; va += PAGE_SIZE) {
+	for (vaddr_t va = next_maybe_mapped(src, r->start, r->end); va < r->end;
+	     va = next_maybe_mapped(src, va + PAGE_SIZE, r->end)) {
 		paddr_t from;
 		pte_t flags;
 		if (!paging_translate(src->root, va, &from, &flags))

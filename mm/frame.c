@@ -187,16 +187,22 @@ page_to_frame(const struct page *page)
 }
 
 paddr_t
-frame_alloc_order(unsigned order, enum frame_use use)
+frame_alloc_order_raw(unsigned order, enum frame_use use)
 {
 	uint64_t flags = spin_lock_irqsave(&frame_lock);
 	struct page *p = frame_pool_alloc(&pool, order, use);
-	spin_unlock_irqrestore(&frame_lock, flags);
 
-	if (!p)
-		return 0;
-	paddr_t pa = page_to_frame(p);
-	memset(phys_to_virt(pa), 0, PAGE_SIZE << order);
+	spin_unlock_irqrestore(&frame_lock, flags);
+	return p ? page_to_frame(p) : 0;
+}
+
+paddr_t
+frame_alloc_order(unsigned order, enum frame_use use)
+{
+	paddr_t pa = frame_alloc_order_raw(order, use);
+
+	if (pa)
+		memset(phys_to_virt(pa), 0, PAGE_SIZE << order);
 	return pa;
 }
 

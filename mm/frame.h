@@ -77,6 +77,9 @@ void frame_release_high(void);
 paddr_t frame_alloc(enum frame_use use);
 /* 2^order contiguous zeroed frames, or 0. */
 paddr_t frame_alloc_order(unsigned order, enum frame_use use);
+/* The same, not zeroed: for callers that fill every byte themselves
+ * (kmalloc's large objects, whose caller asked for uninitialised bytes). */
+paddr_t frame_alloc_order_raw(unsigned order, enum frame_use use);
 /* Drop one reference; the frame (block) is freed at zero. */
 void frame_put(paddr_t pa);
 /* Take one more reference (a second mapping, copy-on-write). */

@@ -246,7 +246,9 @@ large_alloc(size_t size, uint64_t caller)
 	while (((size_t)PAGE_SIZE << order) < need)
 		if (++order > FRAME_MAX_ORDER)
 			return NULL;
-	paddr_t pa = frame_alloc_order(order, FRAME_KERNEL);
+	/* Not zeroed: kmalloc's bytes are uninitialised (kzalloc zeroes
+	 * just the bytes asked for), and a 2 MiB buffer is costly to clear. */
+	paddr_t pa = frame_alloc_order_raw(order, FRAME_KERNEL);
 	if (!pa)
 		return NULL;
 	struct object_header *h = phys_to_virt(pa);
