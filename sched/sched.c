@@ -205,6 +205,10 @@ sched_wake_locked(struct task *t, const char *why)
 		return;
 	if (t->wake_at_ns)
 		sleepers_remove(t);
+	/* Woken by something other than its queue (a signal, a timeout):
+	 * leave the queue, or a later wake-up would find it there. */
+	if (t->waiting_on)
+		wait_queue_remove_locked(t->waiting_on, t);
 	make_ready(t, why);
 	/* The idle task has nothing to finish: let it switch at once. */
 	if (current_task() == this_cpu()->idle)
@@ -212,17 +216,24 @@ sched_wake_locked(struct task *t, const char *why)
 }
 
 void
-sched_sleep_ns(uint64_t ns)
+sched_timer_add_locked(struct task *t, uint64_t deadline_ns)
 {
-	uint64_t flags = spin_lock_irqsave(&sched_lock);
-	struct task *t = current_task();
 	struct task **link = &sleepers;
 
-	t->wake_at_ns = clock_ns() + ns;
+	t->timed_out = false;
+	t->wake_at_ns = deadline_ns ? deadline_ns : 1;
 	while (*link && (*link)->wake_at_ns <= t->wake_at_ns)
 		link = &(*link)->sleep_next;
 	t->sleep_next = *link;
 	*link = t;
+}
+
+void
+sched_sleep_ns(uint64_t ns)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+
+	sched_timer_add_locked(current_task(), clock_ns() + ns);
 	sched_block_locked("sleep");
 	spin_unlock_irqrestore(&sched_lock, flags);
 }
@@ -236,8 +247,10 @@ sched_tick(void)
 	spin_lock(&sched_lock); /* interrupts are off: this is an IRQ */
 	struct task *t = cpu->current;
 	t->ticks_run++;
-	while (sleepers && sleepers->wake_at_ns <= now)
+	while (sleepers && sleepers->wake_at_ns <= now) {
+		sleepers->timed_out = true;
 		sched_wake_locked(sleepers, "timer");
+	}
 	if (t != cpu->idle && policy->tick(t))
 		cpu->need_resched = true;
 	spin_unlock(&sched_lock);

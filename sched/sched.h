@@ -66,6 +66,10 @@ struct task *task_find(int tid);
 /* Print every task: state, ticks, switches (Ctrl-P on the console). */
 void sched_dump(void);
 
+/* Wake @t at @deadline_ns (clock_ns time) if nothing wakes it before;
+ * t->timed_out then says which happened. Caller holds sched_lock. */
+void sched_timer_add_locked(struct task *t, uint64_t deadline_ns);
+
 /* For wait.c: block the running task (RUNNING -> WAITING) and switch;
  * wake @t (WAITING -> READY). Caller holds sched_lock. */
 void sched_block_locked(const char *why);

@@ -91,6 +91,7 @@ struct task {
 	struct wait_queue *waiting_on;
 	struct task *wait_next;
 	uint64_t wake_at_ns; /* a timed sleep's deadline, or 0 */
+	bool timed_out;	     /* the last timed wait ended by its deadline */
 	struct task *sleep_next;
 
 	/* Accounting, shown by sched_dump (and, later, ps). */

@@ -46,6 +46,37 @@ wait_sleep(struct wait_queue *wq, struct spinlock *lock)
 	spin_lock(lock);
 }
 
+bool
+wait_sleep_timeout(struct wait_queue *wq, struct spinlock *lock,
+		   uint64_t deadline_ns)
+{
+	struct task *t = current_task();
+
+	spin_lock(&sched_lock);
+	wait_enqueue_current(wq);
+	t->timed_out = false;
+	if (deadline_ns)
+		sched_timer_add_locked(t, deadline_ns);
+	spin_unlock(lock);
+	sched_block_locked(wq->name);
+	bool in_time = !t->timed_out;
+	spin_unlock(&sched_lock);
+	spin_lock(lock);
+	return in_time;
+}
+
+void
+wait_queue_remove_locked(struct wait_queue *wq, struct task *t)
+{
+	for (struct task **link = &wq->first; *link; link = &(*link)->wait_next)
+		if (*link == t) {
+			*link = t->wait_next;
+			break;
+		}
+	t->wait_next = NULL;
+	t->waiting_on = NULL;
+}
+
 /* Wake the first @max sleepers. Caller holds sched_lock. */
 static int
 wake_locked(struct wait_queue *wq, int max)

@@ -39,6 +39,11 @@ void wait_queue_init(struct wait_queue *wq, const char *name);
  * condition may be false again by then: check it in a loop. */
 void wait_sleep(struct wait_queue *wq, struct spinlock *lock);
 
+/* The same, but give up at @deadline_ns (clock_ns time; 0: never).
+ * Returns false if the deadline passed first. */
+bool wait_sleep_timeout(struct wait_queue *wq, struct spinlock *lock,
+			uint64_t deadline_ns);
+
 /* Wake the first sleeper, or all. Returns how many were woken. */
 int wait_wake_one(struct wait_queue *wq);
 int wait_wake_all(struct wait_queue *wq);
@@ -46,5 +51,7 @@ int wait_wake_all(struct wait_queue *wq);
 /* The same, for callers that hold sched_lock already. */
 void wait_sleep_locked(struct wait_queue *wq);
 int wait_wake_all_locked(struct wait_queue *wq);
+/* Take @t off @wq (the scheduler does, when something else wakes it). */
+void wait_queue_remove_locked(struct wait_queue *wq, struct task *t);
 
 #endif /* SCHED_WAIT_H */
