@@ -54,6 +54,15 @@ long sys_newfstatat(const struct syscall_args *a);
 long sys_faccessat(const struct syscall_args *a);
 long sys_faccessat2(const struct syscall_args *a);
 long sys_fcntl(const struct syscall_args *a);
+long sys_dup(const struct syscall_args *a);
+long sys_dup2(const struct syscall_args *a);
+long sys_dup3(const struct syscall_args *a);
+
+/* kernel/fs/pipe.c, kernel/fs/poll.c */
+long sys_pipe(const struct syscall_args *a);
+long sys_pipe2(const struct syscall_args *a);
+long sys_poll(const struct syscall_args *a);
+long sys_ppoll(const struct syscall_args *a);
 
 /* kernel/proc/process.c */
 long sys_fork(const struct syscall_args *a);

@@ -29,8 +29,11 @@ file_get(struct file *f)
 void
 file_put(struct file *f)
 {
-	if (f && __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL) == 0)
-		kfree(f);
+	if (!f || __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	if (f->inode->ops && f->inode->ops->release)
+		f->inode->ops->release(f);
+	kfree(f);
 }
 
 struct files *
@@ -79,9 +82,34 @@ files_put(struct files *files)
 int
 fd_install(struct files *files, struct file *f, bool cloexec)
 {
+	return fd_install_from(files, f, 0, cloexec);
+}
+
+int
+fd_install_at(struct files *files, struct file *f, int fd, bool cloexec)
+{
+	if (fd < 0 || fd >= FDS_MAX)
+		return -EBADF;
+	uint64_t flags = spin_lock_irqsave(&files->lock);
+	struct file *old = files->fd[fd];
+	files->fd[fd] = f;
+	if (cloexec)
+		files->cloexec |= 1ull << fd;
+	else
+		files->cloexec &= ~(1ull << fd);
+	spin_unlock_irqrestore(&files->lock, flags);
+	file_put(old); /* outside the lock: it may wake a pipe's other end */
+	return fd;
+}
+
+int
+fd_install_from(struct files *files, struct file *f, int min, bool cloexec)
+{
+	if (min < 0 || min >= FDS_MAX)
+		return -EINVAL; /* past the table: as Linux past its limit */
 	uint64_t flags = spin_lock_irqsave(&files->lock);
 
-	for (int fd = 0; fd < FDS_MAX; fd++) {
+	for (int fd = min; fd < FDS_MAX; fd++) {
 		if (!files->fd[fd]) {
 			files->fd[fd] = f;
 			if (cloexec)

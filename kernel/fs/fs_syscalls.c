@@ -275,7 +275,7 @@ sys_lseek(const struct syscall_args *a)
 		file_put(f);
 		return -EINVAL;
 	}
-	if (S_ISCHR(f->inode->mode))
+	if (S_ISCHR(f->inode->mode) || S_ISFIFO(f->inode->mode))
 		ret = -ESPIPE;
 	else if (base + offset < 0)
 		ret = -EINVAL;
@@ -530,6 +530,8 @@ sys_faccessat2(const struct syscall_args *a)
 			    (int)a->a[3]);
 }
 
+#define F_DUPFD		 0
+#define F_DUPFD_CLOEXEC	 1030
 #define F_GETFD		 1
 #define F_SETFD		 2
 #define F_GETFL		 3
@@ -551,6 +553,14 @@ sys_fcntl(const struct syscall_args *a)
 		return -EBADF;
 	uint64_t flags = spin_lock_irqsave(&files->lock);
 	switch ((int)a->a[1]) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		spin_unlock_irqrestore(&files->lock, flags);
+		ret = fd_install_from(files, f, (int)a->a[2],
+				      (int)a->a[1] == F_DUPFD_CLOEXEC);
+		if (ret < 0)
+			file_put(f);
+		return ret; /* the new descriptor keeps fd_get's reference */
 	case F_GETFD:
 		ret = files->cloexec & (1ull << fd) ? FD_CLOEXEC : 0;
 		break;
@@ -573,4 +583,50 @@ sys_fcntl(const struct syscall_args *a)
 	spin_unlock_irqrestore(&files->lock, flags);
 	file_put(f);
 	return ret;
+}
+
+/* dup, dup2, dup3: another descriptor for the same open file (sharing
+ * its offset and status flags); close-on-exec is the descriptor's own. */
+static long
+do_dup3(int old, int new, int flags, bool is_dup2)
+{
+	struct files *files = me()->files;
+	struct file *f = fd_get(files, old);
+
+	if (!f)
+		return -EBADF;
+	if (old == new) {
+		file_put(f);
+		return is_dup2 ? new : -EINVAL; /* dup2 allows it, dup3 not */
+	}
+	if (flags & ~O_CLOEXEC || new < 0 || new >= FDS_MAX) {
+		file_put(f);
+		return flags & ~O_CLOEXEC ? -EINVAL : -EBADF;
+	}
+	return fd_install_at(files, f, new, flags & O_CLOEXEC);
+}
+
+long
+sys_dup(const struct syscall_args *a)
+{
+	struct file *f = fd_get(me()->files, (int)a->a[0]);
+
+	if (!f)
+		return -EBADF;
+	int fd = fd_install(me()->files, f, false);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+long
+sys_dup2(const struct syscall_args *a)
+{
+	return do_dup3((int)a->a[0], (int)a->a[1], 0, true);
+}
+
+long
+sys_dup3(const struct syscall_args *a)
+{
+	return do_dup3((int)a->a[0], (int)a->a[1], (int)a->a[2], false);
 }

@@ -12,6 +12,7 @@
 #include "kernel/dev/console.h"
 #include "kernel/dev/keyboard.h"
 #include "kernel/dev/serial.h"
+#include "kernel/fs/pipe.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/lib/errno.h"
 #include "kernel/lib/spinlock.h"
@@ -77,6 +78,7 @@ commit_line(void)
 {
 	committed = head;
 	wait_wake_all(&tty_readers);
+	poll_notify();
 }
 
 void
@@ -203,10 +205,21 @@ tty_ioctl(struct file *f, unsigned long request, uint64_t arg)
 	}
 }
 
+static unsigned
+tty_poll(struct file *f)
+{
+	(void)f;
+	uint64_t flags = spin_lock_irqsave(&tty_lock);
+	bool readable = tail != committed || eof_marks;
+	spin_unlock_irqrestore(&tty_lock, flags);
+	return POLLOUT | (readable ? POLLIN : 0);
+}
+
 static const struct file_ops tty_ops = {
 	.read = tty_read,
 	.write = tty_write,
 	.ioctl = tty_ioctl,
+	.poll = tty_poll,
 };
 
 #define TTY_MAJOR 5 /* Linux's numbers: /dev/tty is 5,0, /dev/console 5,1 */

@@ -23,14 +23,16 @@
 #include "kernel/lib/types.h"
 
 /* st_mode: Linux's file types and permission bits. */
-#define S_IFMT	   0170000
-#define S_IFDIR	   0040000
-#define S_IFCHR	   0020000
-#define S_IFREG	   0100000
-#define S_IFLNK	   0120000
-#define S_ISDIR(m) (((m)&S_IFMT) == S_IFDIR)
-#define S_ISREG(m) (((m)&S_IFMT) == S_IFREG)
-#define S_ISCHR(m) (((m)&S_IFMT) == S_IFCHR)
+#define S_IFMT	    0170000
+#define S_IFDIR	    0040000
+#define S_IFCHR	    0020000
+#define S_IFREG	    0100000
+#define S_IFLNK	    0120000
+#define S_IFIFO	    0010000
+#define S_ISDIR(m)  (((m)&S_IFMT) == S_IFDIR)
+#define S_ISREG(m)  (((m)&S_IFMT) == S_IFREG)
+#define S_ISCHR(m)  (((m)&S_IFMT) == S_IFCHR)
+#define S_ISFIFO(m) (((m)&S_IFMT) == S_IFIFO)
 
 /* open() flags: Linux's values. */
 #define O_ACCMODE   03
@@ -53,6 +55,7 @@
 
 struct file;
 struct inode;
+struct pipe;
 
 /* What a device (or a kind of file) does when read, written, asked. The
  * buffers are user pointers. */
@@ -60,6 +63,10 @@ struct file_ops {
 	long (*read)(struct file *f, void *user_buf, size_t size);
 	long (*write)(struct file *f, const void *user_buf, size_t size);
 	long (*ioctl)(struct file *f, unsigned long request, uint64_t arg);
+	/* The last reference to an open file is gone (a pipe end closes). */
+	void (*release)(struct file *f);
+	/* Readiness for poll: POLLIN, POLLOUT, POLLHUP, POLLERR bits. */
+	unsigned (*poll)(struct file *f);
 };
 
 /* One name in a directory. */
@@ -80,7 +87,8 @@ struct inode {
 	struct dirent_k *entries; /* a directory's names */
 	struct inode *parent;	  /* a directory's "..": the root's is itself */
 	const char *name;	  /* a directory's own name, for getcwd */
-	const struct file_ops *ops; /* devices */
+	const struct file_ops *ops; /* devices and pipes */
+	struct pipe *pipe;	    /* a pipe's buffer (kernel/fs/pipe.c) */
 };
 
 struct file {
@@ -128,6 +136,10 @@ void files_put(struct files *files);
 /* Install @f at the lowest free descriptor (taking over the caller's
  * reference); the descriptor, or -EMFILE. */
 int fd_install(struct files *files, struct file *f, bool cloexec);
+/* The same, at the lowest free descriptor >= @min (fcntl F_DUPFD). */
+int fd_install_from(struct files *files, struct file *f, int min, bool cloexec);
+/* Install @f at exactly @fd, closing what was there (dup2). */
+int fd_install_at(struct files *files, struct file *f, int fd, bool cloexec);
 /* The open file behind @fd, with a reference the caller drops with
  * file_put; NULL for a bad descriptor. */
 struct file *fd_get(struct files *files, int fd);

@@ -41,6 +41,12 @@ default_ignored(int sig)
 	}
 }
 
+bool
+signal_pending(struct task *t)
+{
+	return t->killed != 0;
+}
+
 void
 signal_send(struct task *t, int sig)
 {

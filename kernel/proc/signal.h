@@ -45,4 +45,7 @@ struct task;
 /* Send @sig to @t with its default action. */
 void signal_send(struct task *t, int sig);
 
+/* Should a sleep in the kernel end early (-EINTR) for a signal? */
+bool signal_pending(struct task *t);
+
 #endif /* KERNEL_PROC_SIGNAL_H */
