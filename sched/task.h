@@ -40,7 +40,9 @@ enum task_state {
 };
 
 struct files;
+struct fs_info;
 struct inode;
+struct sighand;
 struct mm;
 struct trap_frame;
 
@@ -68,13 +70,11 @@ struct task {
 		fpu; /* its FPU and SSE registers, while switched out */
 	uint64_t clear_child_tid; /* set_tid_address */
 	struct files *files;	  /* the descriptor table */
-	struct inode *cwd;	  /* the working directory */
+	struct fs_info *fs;	  /* the working directory (shared: CLONE_FS) */
 	int killed;		  /* a fatal signal is pending: die at the next
 				  return to user mode (0: none) */
 	uint64_t sigmask;	  /* rt_sigprocmask: stored */
-	struct sigaction_k {
-		uint64_t handler, flags, restorer, mask;
-	} sigactions[64]; /* rt_sigaction: stored, not yet delivered */
+	struct sighand *sighand;  /* signal actions (shared: CLONE_SIGHAND) */
 
 	/* Kernel threads: what to run, and the result. */
 	void (*entry)(void *arg);

@@ -176,3 +176,34 @@ path_from_user(char *buf, const char *user_path)
 		return -ENOENT;
 	return 0;
 }
+
+struct fs_info *
+fs_info_create(struct inode *cwd)
+{
+	struct fs_info *fs = kzalloc(sizeof(*fs));
+
+	if (fs) {
+		fs->refcount = 1;
+		fs->cwd = cwd;
+	}
+	return fs;
+}
+
+struct fs_info *
+fs_info_copy(struct fs_info *src)
+{
+	return fs_info_create(src->cwd);
+}
+
+void
+fs_info_get(struct fs_info *fs)
+{
+	__atomic_add_fetch(&fs->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void
+fs_info_put(struct fs_info *fs)
+{
+	if (fs && __atomic_sub_fetch(&fs->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		kfree(fs);
+}

@@ -55,7 +55,7 @@ static int
 at_directory(int dirfd, const char *path, struct inode **dir)
 {
 	if (path[0] == '/' || dirfd == AT_FDCWD) {
-		*dir = me()->cwd;
+		*dir = me()->fs->cwd;
 		return 0;
 	}
 	struct file *f = fd_get(me()->files, dirfd);
@@ -331,7 +331,7 @@ do_fstatat(int dirfd, const char *user_path, void *user_st, int flags)
 			return -EFAULT;
 		if (first == '\0') {
 			if (dirfd == AT_FDCWD)
-				return stat_to_user(me()->cwd, user_st);
+				return stat_to_user(me()->fs->cwd, user_st);
 			struct file *f = fd_get(me()->files, dirfd);
 			if (!f)
 				return -EBADF;
@@ -466,7 +466,7 @@ sys_getcwd(const struct syscall_args *a)
 
 	if (!buf)
 		return -ENOMEM;
-	long n = vfs_path_of(me()->cwd, buf, size ? size : 1);
+	long n = vfs_path_of(me()->fs->cwd, buf, size ? size : 1);
 	if (n >= 0)
 		n = copy_to_user((void *)a->a[0], buf, (size_t)n + 1)
 			    ? -EFAULT
@@ -485,7 +485,7 @@ sys_chdir(const struct syscall_args *a)
 		return err;
 	if (!S_ISDIR(dir->mode))
 		return -ENOTDIR;
-	me()->cwd = dir;
+	me()->fs->cwd = dir;
 	return 0;
 }
 

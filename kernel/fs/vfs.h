@@ -98,6 +98,12 @@ struct file {
 	uint64_t offset; /* bytes; for directories, the next entry's index */
 };
 
+/* The working directory of a process (threads share it: CLONE_FS). */
+struct fs_info {
+	uint32_t refcount;
+	struct inode *cwd;
+};
+
 struct files {
 	uint32_t refcount;
 	struct spinlock lock;
@@ -146,6 +152,11 @@ struct file *fd_get(struct files *files, int fd);
 int fd_close(struct files *files, int fd);
 /* execve: close every descriptor marked close-on-exec. */
 void files_close_on_exec(struct files *files);
+
+struct fs_info *fs_info_create(struct inode *cwd);
+struct fs_info *fs_info_copy(struct fs_info *src);
+void fs_info_get(struct fs_info *fs);
+void fs_info_put(struct fs_info *fs);
 
 /* Copy a path from user memory into @buf (PATH_MAX bytes): 0, -EFAULT,
  * -ENAMETOOLONG, or -ENOENT for an empty path. */

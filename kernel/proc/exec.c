@@ -43,6 +43,7 @@
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/elf.h"
+#include "kernel/proc/signal.h"
 #include "kernel/syscall.h"
 #include "mm/address_space.h"
 #include "mm/kmalloc.h"
@@ -343,7 +344,7 @@ do_execve(char *path, struct exec_args *args)
 	int err;
 
 	for (int depth = 0;; depth++) {
-		err = vfs_lookup(path, t->cwd, &inode);
+		err = vfs_lookup(path, t->fs->cwd, &inode);
 		if (err)
 			goto out;
 		err = -EACCES;
@@ -380,8 +381,8 @@ do_execve(char *path, struct exec_args *args)
 	strlcpy(t->name, base, sizeof(t->name));
 	files_close_on_exec(t->files);
 	for (int i = 0; i < 64; i++) /* handlers do not survive, SIG_IGN does */
-		if (t->sigactions[i].handler > 1)
-			t->sigactions[i] = (struct sigaction_k){ 0 };
+		if (t->sighand->actions[i].handler > 1)
+			t->sighand->actions[i] = (struct sigaction_k){ 0 };
 	struct mm *old = t->mm;
 	t->mm = mm;
 	mm_activate(mm);

@@ -42,9 +42,10 @@ process_become_user(void)
 	struct inode *console;
 
 	t->files = files_create();
-	if (!t->files)
+	t->fs = fs_info_create(vfs_root());
+	t->sighand = sighand_create();
+	if (!t->files || !t->fs || !t->sighand)
 		return -ENOMEM;
-	t->cwd = vfs_root();
 	int err = vfs_lookup("/dev/console", vfs_root(), &console);
 	if (err)
 		return err;
@@ -81,19 +82,20 @@ process_fork(struct trap_frame *tf)
 		return -ENOMEM;
 	child->mm = mm_copy(parent->mm);
 	child->files = files_copy(parent->files);
-	if (!child->mm || !child->files) {
+	child->fs = fs_info_copy(parent->fs);
+	child->sighand = sighand_copy(parent->sighand);
+	if (!child->mm || !child->files || !child->fs || !child->sighand) {
 		if (child->mm)
 			mm_put(child->mm);
 		files_put(child->files);
+		fs_info_put(child->fs);
+		sighand_put(child->sighand);
 		task_free(child);
 		return -ENOMEM;
 	}
-	child->cwd = parent->cwd;
 	child->fs_base = parent->fs_base;
 	fpu_save(&child->fpu); /* the parent's live registers */
 	child->sigmask = parent->sigmask;
-	for (int i = 0; i < 64; i++)
-		child->sigactions[i] = parent->sigactions[i];
 	*child->tf = *tf;
 	child->tf->rax = 0; /* fork returns 0 in the child */
 
@@ -137,6 +139,10 @@ process_exit(int wait_status)
 					 : (wait_status >> 8) & 0xff);
 	files_put(t->files);
 	t->files = NULL;
+	fs_info_put(t->fs);
+	t->fs = NULL;
+	sighand_put(t->sighand);
+	t->sighand = NULL;
 	if (t->mm) {
 		struct mm *mm = t->mm;
 		t->mm = NULL;

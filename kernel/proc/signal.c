@@ -7,8 +7,10 @@
 #include "kernel/cpu/x86.h"
 #include "kernel/lib/errno.h"
 #include "kernel/lib/printk.h"
+#include "kernel/lib/string.h"
 #include "kernel/proc/process.h"
 #include "kernel/syscall.h"
+#include "mm/kmalloc.h"
 #include "mm/uaccess.h"
 #include "sched/sched.h"
 #include "sched/task.h"
@@ -41,6 +43,39 @@ default_ignored(int sig)
 	}
 }
 
+struct sighand *
+sighand_create(void)
+{
+	struct sighand *sh = kzalloc(sizeof(*sh));
+
+	if (sh)
+		sh->refcount = 1;
+	return sh;
+}
+
+struct sighand *
+sighand_copy(struct sighand *src)
+{
+	struct sighand *sh = sighand_create();
+
+	if (sh)
+		memcpy(sh->actions, src->actions, sizeof(sh->actions));
+	return sh;
+}
+
+void
+sighand_get(struct sighand *sh)
+{
+	__atomic_add_fetch(&sh->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void
+sighand_put(struct sighand *sh)
+{
+	if (sh && __atomic_sub_fetch(&sh->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		kfree(sh);
+}
+
 bool
 signal_pending(struct task *t)
 {
@@ -50,7 +85,7 @@ signal_pending(struct task *t)
 void
 signal_send(struct task *t, int sig)
 {
-	if (sig != SIGKILL && t->sigactions[sig - 1].handler == SIG_IGN)
+	if (sig != SIGKILL && t->sighand->actions[sig - 1].handler == SIG_IGN)
 		return;
 	if (default_ignored(sig))
 		return;
@@ -132,7 +167,7 @@ sys_rt_sigaction(const struct syscall_args *a)
 		return -EINVAL;
 	if (user_act && (sig == SIGKILL || sig == SIGSTOP))
 		return -EINVAL;
-	slot = &current_task()->sigactions[sig - 1];
+	slot = &current_task()->sighand->actions[sig - 1];
 	if (user_act && copy_from_user(&act, user_act, sizeof(act)))
 		return -EFAULT;
 	if (user_old && copy_to_user(user_old, slot, sizeof(*slot)))

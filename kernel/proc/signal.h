@@ -42,6 +42,23 @@
 
 struct task;
 
+/* An action set by rt_sigaction, in the kernel's layout (Linux's struct
+ * k_sigaction on x86-64). */
+struct sigaction_k {
+	uint64_t handler, flags, restorer, mask;
+};
+
+/* A process's signal actions (threads share them: CLONE_SIGHAND). */
+struct sighand {
+	uint32_t refcount;
+	struct sigaction_k actions[NSIG];
+};
+
+struct sighand *sighand_create(void);
+struct sighand *sighand_copy(struct sighand *src);
+void sighand_get(struct sighand *sh);
+void sighand_put(struct sighand *sh);
+
 /* Send @sig to @t with its default action. */
 void signal_send(struct task *t, int sig);
 
