@@ -77,6 +77,9 @@ long sys_sched_yield(const struct syscall_args *a);
 long sys_set_tid_address(const struct syscall_args *a);
 long sys_arch_prctl(const struct syscall_args *a);
 
+long sys_clone(const struct syscall_args *a);
+long sys_futex(const struct syscall_args *a);
+
 /* kernel/proc/exec.c */
 long sys_execve(const struct syscall_args *a);
 
@@ -86,6 +89,7 @@ long sys_tkill(const struct syscall_args *a);
 long sys_tgkill(const struct syscall_args *a);
 long sys_rt_sigaction(const struct syscall_args *a);
 long sys_rt_sigprocmask(const struct syscall_args *a);
+long sys_pause(const struct syscall_args *a);
 
 /* kernel/proc/mman.c */
 long sys_brk(const struct syscall_args *a);

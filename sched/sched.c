@@ -107,6 +107,35 @@ make_ready(struct task *t, const char *why)
 		policy->enqueue(t);
 }
 
+/* Take @t off the task list. Caller holds sched_lock. */
+static void
+task_unlist_locked(struct task *t)
+{
+	for (struct task **link = &all_tasks; *link; link = &(*link)->all_next)
+		if (*link == t) {
+			*link = t->all_next;
+			break;
+		}
+	trace_record(t, TASK_ZOMBIE, TASK_STATES, "reaped");
+}
+
+/* After a switch, on the new stack: free the task that exited for good
+ * just before it (a thread nobody waits for), whose stack we left. */
+static void
+finish_switch(void)
+{
+	struct cpu *cpu = this_cpu();
+	struct task *dead = cpu->dead;
+
+	if (!dead)
+		return;
+	cpu->dead = NULL;
+	task_unlist_locked(dead);
+	kstack_free(dead->kstack_top);
+	tid_free(dead->tid);
+	kfree(dead);
+}
+
 /*
  * Switch to the next task. The running task has already left RUNNING
  * (it is READY and queued, WAITING, or a ZOMBIE). Caller holds
@@ -145,6 +174,7 @@ switch_locked(void)
 		fpu_restore(&next->fpu);
 	}
 	context_switch(&prev->saved_rsp, next->saved_rsp);
+	finish_switch();
 }
 
 void
@@ -364,6 +394,7 @@ kthread_create(const char *name, void (*fn)(void *arg), void *arg)
 void
 task_start(void (*fn)(void *arg), void *arg)
 {
+	finish_switch();
 	spin_unlock(&sched_lock);
 	interrupts_enable();
 	fn(arg);
@@ -378,6 +409,17 @@ sched_exit_locked(void)
 	task_set_state(t, TASK_ZOMBIE, "exit");
 	switch_locked();
 	panic("sched: a zombie ran again (task %d)", t->tid);
+}
+
+void
+sched_exit_reap_locked(void)
+{
+	struct task *t = current_task();
+
+	task_set_state(t, TASK_ZOMBIE, "exit");
+	this_cpu()->dead = t; /* freed by the next task, once off its stack */
+	switch_locked();
+	panic("sched: a reaped task ran again (task %d)", t->tid);
 }
 
 void
@@ -398,12 +440,7 @@ task_unlist(struct task *t)
 {
 	uint64_t flags = spin_lock_irqsave(&sched_lock);
 
-	for (struct task **link = &all_tasks; *link; link = &(*link)->all_next)
-		if (*link == t) {
-			*link = t->all_next;
-			break;
-		}
-	trace_record(t, TASK_ZOMBIE, TASK_STATES, "reaped");
+	task_unlist_locked(t);
 	spin_unlock_irqrestore(&sched_lock, flags);
 }
 

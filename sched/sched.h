@@ -40,6 +40,9 @@ void task_free(struct task *t);
 /* Become a ZOMBIE and leave the CPU for good. Caller holds sched_lock
  * (interrupts off) and has woken whoever will reap it. */
 __noreturn void sched_exit_locked(void);
+/* The same for a task nobody will reap (a thread): it is freed by the
+ * next task to run, once nothing runs on its stack. */
+__noreturn void sched_exit_reap_locked(void);
 /* End the calling kernel thread. Does not return. */
 __noreturn void kthread_exit(int status);
 /* Wait for @t to exit, free it, and return its exit status. */

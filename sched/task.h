@@ -43,6 +43,7 @@ struct files;
 struct fs_info;
 struct inode;
 struct sighand;
+struct thread_group;
 struct mm;
 struct trap_frame;
 
@@ -57,9 +58,15 @@ struct task {
 
 	struct mm *mm; /* the address space; NULL for kernel threads */
 
-	/* A process (kernel/proc). One thread each for now, so pid == tid. */
+	/* A process (kernel/proc): one or more threads in a thread group,
+	 * whose pid is the first thread's (the leader's) tid. */
 	int pid;
-	struct task *parent;   /* reaps this task; init for orphans */
+	struct thread_group *group;
+	struct task *group_next; /* the next thread of the group */
+	int exit_signal;	 /* sent to the parent at exit (SIGCHLD) */
+	bool vfork_done;	 /* CLONE_VFORK: exec'd or exited */
+	struct wait_queue vfork_waiters; /* the vfork parent sleeps here */
+	struct task *parent;		 /* reaps this task; init for orphans */
 	struct task *children; /* the first child; the rest via sibling */
 	struct task *sibling;
 	struct wait_queue child_exit; /* wait4 sleeps here */

@@ -32,6 +32,7 @@ struct cpu {
 	struct task *idle;     /* runs when nothing else can */
 	bool need_resched;     /* switch at the next chance */
 	int irq_depth;	       /* nesting of interrupt handlers */
+	struct task *dead;     /* exited, to be freed after the switch */
 };
 
 #define CPUS_MAX 8

@@ -43,6 +43,7 @@
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/elf.h"
+#include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
 #include "kernel/syscall.h"
 #include "mm/address_space.h"
@@ -375,6 +376,7 @@ do_execve(char *path, struct exec_args *args)
 		goto out;
 
 	/* ---- The point of no return. ---- */
+	process_de_thread(); /* the other threads end first */
 	const char *base = strchr(path, '/') ? path + strlen(path) : path;
 	while (base > path && base[-1] != '/')
 		base--;
@@ -399,6 +401,7 @@ do_execve(char *path, struct exec_args *args)
 		.rsp = sp,
 		.ss = USER_DS,
 	};
+	process_vfork_release(t);
 	err = 0;
 out:
 	kfree(interp);

@@ -10,9 +10,11 @@
 #include "kernel/lib/errno.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/printk.h"
+#include "kernel/proc/futex.h"
 #include "kernel/proc/signal.h"
 #include "kernel/syscall.h"
 #include "mm/address_space.h"
+#include "mm/kmalloc.h"
 #include "mm/memlayout.h"
 #include "mm/uaccess.h"
 #include "sched/sched.h"
@@ -27,12 +29,48 @@
 #define INIT_PID	   1
 #define RUSAGE_SIZE	   144 /* Linux's struct rusage */
 
+/* clone flags: Linux's. */
+#define CSIGNAL		     0x000000ff /* the exit signal, in the low byte */
+#define CLONE_VM	     0x00000100
+#define CLONE_FS	     0x00000200
+#define CLONE_FILES	     0x00000400
+#define CLONE_SIGHAND	     0x00000800
+#define CLONE_VFORK	     0x00004000
+#define CLONE_PARENT	     0x00008000
+#define CLONE_THREAD	     0x00010000
+#define CLONE_SYSVSEM	     0x00040000 /* accepted: there is no System V IPC */
+#define CLONE_SETTLS	     0x00080000
+#define CLONE_PARENT_SETTID  0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED	     0x00400000 /* ignored by Linux too */
+#define CLONE_CHILD_SETTID   0x01000000
+#define CLONE_SUPPORTED                                                \
+	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | \
+	 CLONE_VFORK | CLONE_PARENT | CLONE_THREAD | CLONE_SYSVSEM |   \
+	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID |   \
+	 CLONE_DETACHED | CLONE_CHILD_SETTID)
+
 static struct spinlock proc_lock = SPINLOCK_INIT("proc");
 
 static struct task *
 me(void)
 {
 	return current_task();
+}
+
+/* Where a new process's thread group begins: @leader alone in it. */
+static struct thread_group *
+group_create(struct task *leader)
+{
+	struct thread_group *g = kzalloc(sizeof(*g));
+
+	if (g) {
+		g->leader = leader;
+		g->threads = leader;
+		g->nthreads = 1;
+		wait_queue_init(&g->others_gone, "thread-exit");
+	}
+	return g;
 }
 
 int
@@ -44,7 +82,8 @@ process_become_user(void)
 	t->files = files_create();
 	t->fs = fs_info_create(vfs_root());
 	t->sighand = sighand_create();
-	if (!t->files || !t->fs || !t->sighand)
+	t->group = group_create(t);
+	if (!t->files || !t->fs || !t->sighand || !t->group)
 		return -ENOMEM;
 	int err = vfs_lookup("/dev/console", vfs_root(), &console);
 	if (err)
@@ -61,10 +100,10 @@ process_become_user(void)
 	return 0;
 }
 
-/* --- fork ------------------------------------------------------------------ */
+/* --- clone, fork, vfork ---------------------------------------------------- */
 
-/* A forked child's first moment: straight back to user mode, with the
- * parent's registers and 0 in RAX. */
+/* A new task's first moment: straight back to user mode, with its
+ * parent's registers (0 in RAX, maybe a new stack). */
 static void
 fork_child_start(void *arg)
 {
@@ -72,71 +111,11 @@ fork_child_start(void *arg)
 	trap_return(me()->tf);
 }
 
-static long
-process_fork(struct trap_frame *tf)
+/* Drop what a task holds of its process: descriptors, directory, signal
+ * actions, address space (shared ones just lose a reference). */
+static void
+release_resources(struct task *t)
 {
-	struct task *parent = me();
-	struct task *child = task_create(parent->name, fork_child_start, NULL);
-
-	if (!child)
-		return -ENOMEM;
-	child->mm = mm_copy(parent->mm);
-	child->files = files_copy(parent->files);
-	child->fs = fs_info_copy(parent->fs);
-	child->sighand = sighand_copy(parent->sighand);
-	if (!child->mm || !child->files || !child->fs || !child->sighand) {
-		if (child->mm)
-			mm_put(child->mm);
-		files_put(child->files);
-		fs_info_put(child->fs);
-		sighand_put(child->sighand);
-		task_free(child);
-		return -ENOMEM;
-	}
-	child->fs_base = parent->fs_base;
-	fpu_save(&child->fpu); /* the parent's live registers */
-	child->sigmask = parent->sigmask;
-	*child->tf = *tf;
-	child->tf->rax = 0; /* fork returns 0 in the child */
-
-	uint64_t flags = spin_lock_irqsave(&proc_lock);
-	child->parent = parent;
-	child->sibling = parent->children;
-	parent->children = child;
-	spin_unlock_irqrestore(&proc_lock, flags);
-
-	int pid = child->pid;
-	sched_start(child);
-	return pid;
-}
-
-long
-sys_fork(const struct syscall_args *a)
-{
-	return process_fork(a->tf);
-}
-
-/* vfork: the child runs in a copy, so the parent need not wait for it;
- * that is allowed ("the parent is suspended" is a permission, not a
- * promise a program may rely on). */
-long
-sys_vfork(const struct syscall_args *a)
-{
-	return process_fork(a->tf);
-}
-
-/* --- exit ------------------------------------------------------------------ */
-
-void
-process_exit(int wait_status)
-{
-	struct task *t = me();
-
-	if (t->pid == INIT_PID)
-		panic("init exited (%s %d): the system has no first process any more",
-		      wait_status & 0x7f ? "killed by signal" : "status",
-		      wait_status & 0x7f ? wait_status & 0x7f
-					 : (wait_status >> 8) & 0xff);
 	files_put(t->files);
 	t->files = NULL;
 	fs_info_put(t->fs);
@@ -146,8 +125,207 @@ process_exit(int wait_status)
 	if (t->mm) {
 		struct mm *mm = t->mm;
 		t->mm = NULL;
-		mm_put(mm); /* switches CR3 away first if it is loaded */
+		mm_put(mm); /* the last one switches CR3 away first */
 	}
+}
+
+static long
+check_clone_flags(uint64_t flags)
+{
+	if (flags & ~CLONE_SUPPORTED)
+		return -EINVAL;
+	/* Linux's rules: threads share signal actions, which needs a
+	 * shared address space (the handlers are addresses in it). */
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if ((flags & CSIGNAL) > NSIG)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * clone: one path for threads and processes, as on Linux. Each flag
+ * picks share or copy for one thing; fork is clone(SIGCHLD) with nothing
+ * shared, a thread shares everything and joins the caller's group.
+ */
+static long
+process_clone(struct trap_frame *tf, uint64_t flags, uint64_t new_sp,
+	      int *user_parent_tid, int *user_child_tid, uint64_t tls)
+{
+	struct task *parent = me();
+	long err = check_clone_flags(flags);
+
+	if (err)
+		return err;
+	if ((flags & CLONE_SETTLS) && tls >= USER_END)
+		return -EPERM;
+	struct task *child = task_create(parent->name, fork_child_start, NULL);
+	if (!child)
+		return -ENOMEM;
+
+	if (flags & CLONE_VM) {
+		mm_get(parent->mm);
+		child->mm = parent->mm;
+	} else {
+		child->mm = mm_copy(parent->mm);
+	}
+	if (flags & CLONE_FILES) {
+		__atomic_add_fetch(&parent->files->refcount, 1,
+				   __ATOMIC_RELAXED);
+		child->files = parent->files;
+	} else {
+		child->files = files_copy(parent->files);
+	}
+	if (flags & CLONE_FS) {
+		fs_info_get(parent->fs);
+		child->fs = parent->fs;
+	} else {
+		child->fs = fs_info_copy(parent->fs);
+	}
+	if (flags & CLONE_SIGHAND) {
+		sighand_get(parent->sighand);
+		child->sighand = parent->sighand;
+	} else {
+		child->sighand = sighand_copy(parent->sighand);
+	}
+	if (!(flags & CLONE_THREAD))
+		child->group = group_create(child);
+	if (!child->mm || !child->files || !child->fs || !child->sighand ||
+	    (!(flags & CLONE_THREAD) && !child->group)) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	if ((flags & CLONE_PARENT_SETTID) &&
+	    copy_to_user(user_parent_tid, &child->tid, sizeof(int))) {
+		err = -EFAULT;
+		goto out_free;
+	}
+	if (flags & CLONE_CHILD_SETTID) {
+		/* In the child's memory, which is not loaded unless shared. */
+		err = flags & CLONE_VM
+			      ? copy_to_user(user_child_tid, &child->tid,
+					     sizeof(int))
+			      : mm_copy_in(child->mm, (vaddr_t)user_child_tid,
+					   &child->tid, sizeof(int));
+		if (err)
+			goto out_free;
+	}
+	if (flags & CLONE_CHILD_CLEARTID)
+		child->clear_child_tid = (uint64_t)user_child_tid;
+	child->fs_base = flags & CLONE_SETTLS ? tls : parent->fs_base;
+	fpu_save(&child->fpu); /* the parent's live registers */
+	child->sigmask = parent->sigmask;
+	child->exit_signal = flags & CLONE_THREAD ? 0 : (int)(flags & CSIGNAL);
+	wait_queue_init(&child->vfork_waiters, "vfork");
+	*child->tf = *tf;
+	child->tf->rax = 0; /* clone returns 0 in the child */
+	if (new_sp)
+		child->tf->rsp = new_sp;
+
+	uint64_t irq = spin_lock_irqsave(&proc_lock);
+	if (flags & CLONE_THREAD) {
+		struct thread_group *g = parent->group;
+		child->group = g;
+		child->pid = g->leader->pid;
+		child->parent = g->leader->parent;
+		child->group_next = g->threads;
+		g->threads = child;
+		g->nthreads++;
+	} else {
+		/* CLONE_PARENT: a sibling, not a child, of the caller. */
+		struct task *p = flags & CLONE_PARENT
+					 ? parent->group->leader->parent
+					 : parent->group->leader;
+		child->parent = p;
+		child->sibling = p->children;
+		p->children = child;
+	}
+	spin_unlock_irqrestore(&proc_lock, irq);
+
+	int tid = child->tid;
+	sched_start(child);
+	if (flags & CLONE_VFORK) {
+		/* The parent waits until the child has exec'd or exited: until
+		 * then they share the memory the parent would run on. */
+		irq = spin_lock_irqsave(&proc_lock);
+		while (!child->vfork_done && !signal_pending(parent))
+			wait_sleep(&child->vfork_waiters, &proc_lock);
+		spin_unlock_irqrestore(&proc_lock, irq);
+	}
+	return tid;
+
+out_free:
+	release_resources(child);
+	if (!(flags & CLONE_THREAD))
+		kfree(child->group);
+	task_free(child);
+	return err;
+}
+
+long
+sys_clone(const struct syscall_args *a)
+{
+	/* x86-64 order: flags, stack, parent_tid, child_tid, tls. */
+	return process_clone(a->tf, a->a[0], a->a[1], (int *)a->a[2],
+			     (int *)a->a[3], a->a[4]);
+}
+
+long
+sys_fork(const struct syscall_args *a)
+{
+	return process_clone(a->tf, SIGCHLD, 0, NULL, NULL, 0);
+}
+
+long
+sys_vfork(const struct syscall_args *a)
+{
+	return process_clone(a->tf, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, NULL,
+			     NULL, 0);
+}
+
+/* --- exit --------------------------------------------------------------------- */
+
+/* A vfork parent may go on: this child exec'd or is exiting. */
+void
+process_vfork_release(struct task *t)
+{
+	uint64_t irq = spin_lock_irqsave(&proc_lock);
+
+	t->vfork_done = true;
+	wait_wake_all(&t->vfork_waiters);
+	spin_unlock_irqrestore(&proc_lock, irq);
+}
+
+/* CLONE_CHILD_CLEARTID: zero the word and wake one futex waiter there
+ * (how pthread_join learns that a thread has ended). */
+static void
+clear_child_tid(struct task *t)
+{
+	int zero = 0;
+
+	if (!t->clear_child_tid || !t->mm)
+		return;
+	if (copy_to_user((void *)t->clear_child_tid, &zero, sizeof(zero)) == 0)
+		futex_wake_address(t->mm, t->clear_child_tid, 1);
+	t->clear_child_tid = 0;
+}
+
+/* The whole process is over (its last thread, the leader, runs this). */
+static __noreturn void
+process_exit_last(int wait_status)
+{
+	struct task *t = me();
+
+	if (t->pid == INIT_PID)
+		panic("init exited (%s %d): the system has no first process any more",
+		      wait_status & 0x7f ? "killed by signal" : "status",
+		      wait_status & 0x7f ? wait_status & 0x7f
+					 : (wait_status >> 8) & 0xff);
+	release_resources(t);
+	kfree(t->group);
+	t->group = NULL;
 
 	/* Interrupts stay off: this task never runs again to restore them. */
 	interrupts_disable();
@@ -174,10 +352,128 @@ process_exit(int wait_status)
 	sched_exit_locked();
 }
 
+void
+task_exit(int wait_status)
+{
+	struct task *t = me();
+	struct thread_group *g = t->group;
+
+	clear_child_tid(t);
+	process_vfork_release(t);
+	uint64_t irq = spin_lock_irqsave(&proc_lock);
+	if (t == g->leader && g->exec_thread != NULL && g->exec_thread != t) {
+		/* Another thread is exec'ing: the leader goes like any
+		 * thread, and the exec'ing one takes over the process. */
+	} else if (t == g->leader) {
+		/* The process ends with its last thread: wait for the rest. */
+		while (g->nthreads > 1)
+			wait_sleep(&g->others_gone, &proc_lock);
+		if (g->exiting)
+			wait_status = g->exit_status;
+		spin_unlock_irqrestore(&proc_lock, irq);
+		process_exit_last(wait_status);
+	}
+	/* A thread that is not the last: leave the group, quietly. */
+	for (struct task **link = &g->threads; *link;
+	     link = &(*link)->group_next)
+		if (*link == t) {
+			*link = t->group_next;
+			break;
+		}
+	if (--g->nthreads == 1)
+		wait_wake_all(&g->others_gone);
+	spin_unlock_irqrestore(&proc_lock, irq);
+	release_resources(t);
+	interrupts_disable();
+	spin_lock(&sched_lock);
+	sched_exit_reap_locked();
+}
+
+void
+process_kill(struct task *t, int wait_status)
+{
+	struct thread_group *g = t->group;
+
+	if (!g)
+		return;
+	uint64_t irq = spin_lock_irqsave(&proc_lock);
+	if (!g->exiting) {
+		g->exiting = true;
+		g->exit_status = wait_status;
+	}
+	for (struct task *th = g->threads; th; th = th->group_next) {
+		spin_lock(&sched_lock);
+		if (!th->killed)
+			th->killed = wait_status & 0x7f ? wait_status & 0x7f
+							: SIGKILL;
+		sched_wake_locked(th, "exit");
+		spin_unlock(&sched_lock);
+	}
+	spin_unlock_irqrestore(&proc_lock, irq);
+}
+
+void
+process_exit(int wait_status)
+{
+	process_kill(me(), wait_status);
+	task_exit(wait_status);
+}
+
+int
+process_de_thread(void)
+{
+	struct task *t = me();
+	struct thread_group *g = t->group;
+	uint64_t irq = spin_lock_irqsave(&proc_lock);
+
+	if (g->nthreads == 1) {
+		spin_unlock_irqrestore(&proc_lock, irq);
+		return 0;
+	}
+	/* End every other thread, the leader too, and wait for them. */
+	g->exec_thread = t;
+	for (struct task *th = g->threads; th; th = th->group_next) {
+		if (th == t)
+			continue;
+		spin_lock(&sched_lock);
+		th->killed = SIGKILL;
+		sched_wake_locked(th, "exec");
+		spin_unlock(&sched_lock);
+	}
+	while (g->nthreads > 1)
+		wait_sleep(&g->others_gone, &proc_lock);
+	struct task *old = g->leader;
+	if (old != t) {
+		/* Take the leader's place: its tid (the pid), its parent,
+		 * its children, its place among its parent's children. The
+		 * old leader's struct, already gone, kept our old tid. */
+		int my_tid = t->tid;
+		t->tid = old->tid;
+		old->tid = my_tid;
+		t->parent = old->parent;
+		t->children = old->children;
+		for (struct task *c = t->children; c; c = c->sibling)
+			c->parent = t;
+		if (t->parent)
+			for (struct task **link = &t->parent->children; *link;
+			     link = &(*link)->sibling)
+				if (*link == old) {
+					*link = t;
+					t->sibling = old->sibling;
+					break;
+				}
+		t->exit_signal = old->exit_signal;
+		g->leader = t;
+	}
+	g->exec_thread = NULL;
+	spin_unlock_irqrestore(&proc_lock, irq);
+	return 0;
+}
+
 long
 sys_exit(const struct syscall_args *a)
 {
-	process_exit(W_EXITCODE((int)a->a[0], 0));
+	task_exit(W_EXITCODE((int)a->a[0], 0));
 }
 
 long

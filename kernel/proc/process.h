@@ -22,12 +22,41 @@ struct task;
  * bits 0-6. */
 #define W_EXITCODE(code, sig) (((code)&0xff) << 8 | (sig))
 
+#include "sched/wait.h"
+
+/*
+ * A thread group: the threads of one process. Its pid is the leader's
+ * tid. The process ends with its last thread: the leader waits for the
+ * others (others_gone) and then does the process's exit; other threads
+ * leave the group and are freed at once (nobody waits for them).
+ */
+struct thread_group {
+	struct task *leader;
+	struct task *threads; /* every thread, via task->group_next */
+	int nthreads;
+	bool exiting;		  /* exit_group, or a fatal signal */
+	int exit_status;	  /* then: the process's wait status */
+	struct task *exec_thread; /* a thread in execve, ending the others */
+	struct wait_queue others_gone;
+};
+
 /* Take the user-mode traps: exceptions become signals, and the work done
  * on every return to user mode. */
 void process_init(void);
 
-/* End the calling process with @wait_status. Does not return. */
+/* End the calling process (all its threads) with @wait_status
+ * (exit_group, a fatal signal). Does not return. */
 __noreturn void process_exit(int wait_status);
+/* End the calling thread (exit); the process ends with its last thread.
+ * Does not return. */
+__noreturn void task_exit(int wait_status);
+/* Mark every thread of @t's process to end, with @wait_status. */
+void process_kill(struct task *t, int wait_status);
+/* execve in a threaded process: end the other threads first; the caller
+ * becomes the leader. */
+int process_de_thread(void);
+/* A vfork parent waiting for @t may go on. */
+void process_vfork_release(struct task *t);
 
 /* Make the calling kernel thread a process (for init): a descriptor
  * table with the console on 0, 1 and 2, the root as its directory. */

@@ -14,6 +14,7 @@
 #include "mm/uaccess.h"
 #include "sched/sched.h"
 #include "sched/task.h"
+#include "sched/wait.h"
 
 #define SIG_DFL	    0
 #define SIG_IGN	    1
@@ -89,13 +90,10 @@ signal_send(struct task *t, int sig)
 		return;
 	if (default_ignored(sig))
 		return;
-	uint64_t flags = spin_lock_irqsave(&sched_lock);
-	if (!t->killed)
-		t->killed = sig;
-	/* Wake it if it sleeps, so that its sleep ends (with -EINTR) and it
-	 * reaches the return to user mode, where it dies. */
-	sched_wake_locked(t, "signal");
-	spin_unlock_irqrestore(&sched_lock, flags);
+	/* Every thread is marked and woken if it sleeps, so that its sleep
+	 * ends (with -EINTR) and it reaches the return to user mode, where
+	 * it dies; the process ends with the last of them. */
+	process_kill(t, W_EXITCODE(0, sig));
 }
 
 /* Every process is its own group for now: pid 0 is the caller, -g the
@@ -265,12 +263,33 @@ user_return(struct trap_frame *tf)
 {
 	(void)tf;
 	sched_preempt_point();
-	if (current_task()->killed)
-		process_exit(W_EXITCODE(0, current_task()->killed));
+	struct task *t = current_task();
+	if (!t->killed)
+		return;
+	struct thread_group *g = t->group;
+	if (g->exec_thread && g->exec_thread != t)
+		task_exit(0); /* another thread is exec'ing: just go */
+	process_exit(g->exiting ? g->exit_status : W_EXITCODE(0, t->killed));
 }
 
 void
 process_init(void)
 {
 	trap_set_user_handlers(user_exception, user_return);
+}
+
+/* pause: sleep until a signal comes. (Until handlers run, only a fatal
+ * signal can come, so this ends with the process.) */
+long
+sys_pause(const struct syscall_args *a)
+{
+	static struct wait_queue never = WAIT_QUEUE_INIT("pause");
+	struct spinlock lock = SPINLOCK_INIT("pause");
+
+	(void)a;
+	uint64_t flags = spin_lock_irqsave(&lock);
+	while (!signal_pending(current_task()))
+		wait_sleep(&never, &lock);
+	spin_unlock_irqrestore(&lock, flags);
+	return -EINTR;
 }
