@@ -39,6 +39,7 @@ static const syscall_fn syscall_table[SYSCALL_NAMES] = {
 	[12] = sys_brk,
 	[13] = sys_rt_sigaction,
 	[14] = sys_rt_sigprocmask,
+	[15] = sys_rt_sigreturn,
 	[16] = sys_ioctl,
 	[19] = sys_readv,
 	[20] = sys_writev,
@@ -66,7 +67,14 @@ static const syscall_fn syscall_table[SYSCALL_NAMES] = {
 	[104] = sys_zero,   /* getgid */
 	[107] = sys_zero,   /* geteuid */
 	[108] = sys_zero,   /* getegid */
+	[109] = sys_setpgid,
 	[110] = sys_getppid,
+	[111] = sys_getpgrp,
+	[112] = sys_setsid,
+	[121] = sys_getpgid,
+	[124] = sys_getsid,
+	[127] = sys_rt_sigpending,
+	[130] = sys_rt_sigsuspend,
 	[158] = sys_arch_prctl,
 	[169] = sys_reboot,
 	[186] = sys_gettid,
@@ -122,6 +130,7 @@ syscall_dispatch(struct trap_frame *tf)
 		tf,
 	};
 
+	current_task()->syscall_nr = nr; /* SA_RESTART may repeat it */
 	if (nr < SYSCALL_NAMES && syscall_table[nr]) {
 		tf->rax = (uint64_t)syscall_table[nr](&args);
 	} else {

@@ -72,6 +72,11 @@ long sys_exit_group(const struct syscall_args *a);
 long sys_wait4(const struct syscall_args *a);
 long sys_getpid(const struct syscall_args *a);
 long sys_getppid(const struct syscall_args *a);
+long sys_setpgid(const struct syscall_args *a);
+long sys_getpgid(const struct syscall_args *a);
+long sys_getpgrp(const struct syscall_args *a);
+long sys_setsid(const struct syscall_args *a);
+long sys_getsid(const struct syscall_args *a);
 long sys_gettid(const struct syscall_args *a);
 long sys_sched_yield(const struct syscall_args *a);
 long sys_set_tid_address(const struct syscall_args *a);
@@ -90,6 +95,11 @@ long sys_tgkill(const struct syscall_args *a);
 long sys_rt_sigaction(const struct syscall_args *a);
 long sys_rt_sigprocmask(const struct syscall_args *a);
 long sys_pause(const struct syscall_args *a);
+
+/* kernel/proc/sigframe.c */
+long sys_rt_sigreturn(const struct syscall_args *a);
+long sys_rt_sigsuspend(const struct syscall_args *a);
+long sys_rt_sigpending(const struct syscall_args *a);
 
 /* kernel/proc/mman.c */
 long sys_brk(const struct syscall_args *a);

@@ -479,6 +479,19 @@ task_find(int tid)
 	return t;
 }
 
+struct task *
+task_next(int tid)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	struct task *best = NULL;
+
+	for (struct task *t = all_tasks; t; t = t->all_next)
+		if (t->tid > tid && (!best || t->tid < best->tid))
+			best = t;
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return best;
+}
+
 void
 sched_dump(void)
 {

@@ -65,6 +65,9 @@ void sched_tick(void);
 
 /* The task with this tid (zombies included), or NULL. */
 struct task *task_find(int tid);
+/* The task with the smallest tid above @tid, or NULL: a walk over every
+ * task that needs no snapshot (for kill -1, and /proc's listing). */
+struct task *task_next(int tid);
 
 /* Print every task: state, ticks, switches (Ctrl-P on the console). */
 void sched_dump(void);

@@ -47,6 +47,15 @@ struct thread_group;
 struct mm;
 struct trap_frame;
 
+/* Where a pending signal came from: what the handler's siginfo says.
+ * Only one of each signal is pending at a time, so one per number. */
+struct sigsource {
+	int32_t code;	/* SI_USER (kill), SI_TKILL, SI_KERNEL, CLD_*, ... */
+	int32_t pid;	/* the sender, or the child for SIGCHLD */
+	int32_t status; /* SIGCHLD: the exit code or signal */
+	uint64_t addr;	/* a fault's address */
+};
+
 struct task {
 	int tid;
 	char name[TASK_NAME_MAX];
@@ -78,10 +87,15 @@ struct task {
 	uint64_t clear_child_tid; /* set_tid_address */
 	struct files *files;	  /* the descriptor table */
 	struct fs_info *fs;	  /* the working directory (shared: CLONE_FS) */
-	int killed;		  /* a fatal signal is pending: die at the next
-				  return to user mode (0: none) */
-	uint64_t sigmask;	  /* rt_sigprocmask: stored */
-	struct sighand *sighand;  /* signal actions (shared: CLONE_SIGHAND) */
+	int killed; /* a fatal signal is pending: die at the next return to
+		     user mode (0: none) */
+	uint64_t sigmask; /* signals this thread blocks */
+	uint64_t pending; /* signals sent to this thread, not yet taken */
+	struct sigsource pending_from[64]; /* who sent each, for siginfo */
+	uint64_t saved_mask;	 /* rt_sigsuspend: the mask to put back */
+	bool restore_mask;	 /* ... after the next handler (or return) */
+	uint64_t syscall_nr;	 /* the system call in progress: SA_RESTART */
+	struct sighand *sighand; /* signal actions (shared: CLONE_SIGHAND) */
 
 	/* Kernel threads: what to run, and the result. */
 	void (*entry)(void *arg);

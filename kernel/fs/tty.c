@@ -16,6 +16,8 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/lib/errno.h"
 #include "kernel/lib/spinlock.h"
+#include "kernel/proc/process.h"
+#include "kernel/proc/signal.h"
 #include "mm/uaccess.h"
 #include "sched/sched.h"
 #include "sched/task.h"
@@ -34,9 +36,12 @@
 #define TIOCSPGRP  0x5410
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
+#define ISIG	   0000001
 #define ICANON	   0000002
 #define ECHO	   0000010
 #define NCCS	   19
+#define VINTR	   0 /* indexes into c_cc */
+#define VQUIT	   1
 
 /* The kernel's struct termios, as TCGETS/TCSETS pass it on Linux. */
 struct termios_k {
@@ -55,6 +60,7 @@ static struct wait_queue tty_readers = WAIT_QUEUE_INIT("tty-read");
 static char ring[TTY_BUFFER];
 static size_t tail, committed, head; /* free-running; index & mask */
 static size_t eof_marks;	     /* Ctrl-D presses not yet read */
+static int foreground = 1; /* the group that gets Ctrl-C: init's, at first */
 static struct termios_k termios = {
 	.c_iflag = 0000400, /* ICRNL */
 	.c_oflag = 0000005, /* OPOST | ONLCR */
@@ -104,11 +110,17 @@ tty_input(char c)
 			head--;
 			echo("\b \b", 3);
 		}
-	} else if (canonical && c == CTRL('C')) {
-		/* Until signals reach the foreground program, Ctrl-C only
-		 * throws the line away. */
+	} else if ((termios.c_lflag & ISIG) && c != 0 &&
+		   (c == termios.c_cc[VINTR] || c == termios.c_cc[VQUIT])) {
+		/* Ctrl-C (SIGINT) or Ctrl-\ (SIGQUIT), to every process in
+		 * the foreground group; the typed line is thrown away. */
+		int sig = c == termios.c_cc[VINTR] ? SIGINT : SIGQUIT;
+		int pgrp = foreground;
 		head = committed;
-		echo("^C\n", 3);
+		echo(sig == SIGINT ? "^C\n" : "^\\\n", 3);
+		spin_unlock_irqrestore(&tty_lock, flags);
+		signal_kill_group(pgrp, sig);
+		return;
 	} else if (canonical && c == CTRL('D')) {
 		if (head == committed)
 			eof_marks++;
@@ -135,7 +147,7 @@ tty_read(struct file *f, void *user_buf, size_t size)
 		return 0;
 	uint64_t flags = spin_lock_irqsave(&tty_lock);
 	while (tail == committed && !eof_marks) {
-		if (current_task()->killed) {
+		if (signal_pending(current_task())) {
 			spin_unlock_irqrestore(&tty_lock, flags);
 			return -EINTR;
 		}
@@ -195,10 +207,17 @@ tty_ioctl(struct file *f, unsigned long request, uint64_t arg)
 		return copy_to_user((void *)arg, &ws, sizeof(ws));
 	case TIOCSWINSZ:
 		return 0;
-	case TIOCGPGRP: /* every process is its own group for now */
-		pgrp = current_task()->pid;
+	case TIOCGPGRP:
+		pgrp = foreground;
 		return copy_to_user((void *)arg, &pgrp, sizeof(pgrp));
-	case TIOCSPGRP:
+	case TIOCSPGRP: /* tcsetpgrp: a group of the caller's session */
+		if (copy_from_user(&pgrp, (const void *)arg, sizeof(pgrp)))
+			return -EFAULT;
+		if (pgrp < 0)
+			return -EINVAL;
+		if (!process_group_exists(pgrp))
+			return -EPERM;
+		foreground = pgrp;
 		return 0;
 	default:
 		return -ENOTTY;

@@ -375,8 +375,26 @@ do_execve(char *path, struct exec_args *args)
 	if (err)
 		goto out;
 
+	/* Signal actions shared with another process (clone's CLONE_SIGHAND
+	 * without CLONE_THREAD) are copied: resetting the handlers below
+	 * must not reset theirs (nor, for a moment, our ending threads'). */
+	struct sighand *own_actions = NULL;
+	if (__atomic_load_n(&t->sighand->refcount, __ATOMIC_RELAXED) > 1) {
+		own_actions = sighand_copy(t->sighand);
+		if (!own_actions) {
+			mm_put(mm);
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+
 	/* ---- The point of no return. ---- */
-	process_de_thread(); /* the other threads end first */
+	process_de_thread();	 /* the other threads end first */
+	t->group->execed = true; /* setpgid may no longer move it */
+	if (own_actions) {
+		sighand_put(t->sighand);
+		t->sighand = own_actions;
+	}
 	const char *base = strchr(path, '/') ? path + strlen(path) : path;
 	while (base > path && base[-1] != '/')
 		base--;

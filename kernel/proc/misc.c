@@ -8,6 +8,7 @@
 #include "kernel/lib/errno.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
+#include "kernel/proc/signal.h"
 #include "kernel/syscall.h"
 #include "mm/uaccess.h"
 #include "sched/sched.h"
@@ -131,7 +132,7 @@ sleep_until(uint64_t deadline_ns)
 
 	if (deadline_ns > now)
 		sched_sleep_ns(deadline_ns - now);
-	return current_task()->killed ? -EINTR : 0;
+	return signal_pending(current_task()) ? -EINTR : 0;
 }
 
 static long

@@ -50,7 +50,7 @@
 	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID |   \
 	 CLONE_DETACHED | CLONE_CHILD_SETTID)
 
-static struct spinlock proc_lock = SPINLOCK_INIT("proc");
+struct spinlock proc_lock = SPINLOCK_INIT("proc");
 
 static struct task *
 me(void)
@@ -85,6 +85,8 @@ process_become_user(void)
 	t->group = group_create(t);
 	if (!t->files || !t->fs || !t->sighand || !t->group)
 		return -ENOMEM;
+	/* The first process leads the first session and process group. */
+	t->group->pgid = t->group->sid = t->pid;
 	int err = vfs_lookup("/dev/console", vfs_root(), &console);
 	if (err)
 		return err;
@@ -190,8 +192,13 @@ process_clone(struct trap_frame *tf, uint64_t flags, uint64_t new_sp,
 	} else {
 		child->sighand = sighand_copy(parent->sighand);
 	}
-	if (!(flags & CLONE_THREAD))
+	if (!(flags & CLONE_THREAD)) {
 		child->group = group_create(child);
+		if (child->group) { /* a child starts in its parent's group */
+			child->group->pgid = parent->group->pgid;
+			child->group->sid = parent->group->sid;
+		}
+	}
 	if (!child->mm || !child->files || !child->fs || !child->sighand ||
 	    (!(flags & CLONE_THREAD) && !child->group)) {
 		err = -ENOMEM;
@@ -312,6 +319,18 @@ clear_child_tid(struct task *t)
 	t->clear_child_tid = 0;
 }
 
+/* Has @parent set SIGCHLD to SIG_IGN, or SA_NOCLDWAIT? */
+static bool
+parent_ignores_children(struct task *parent)
+{
+	const struct sigaction_k *act;
+
+	if (!parent->sighand)
+		return false;
+	act = &parent->sighand->actions[SIGCHLD - 1];
+	return act->handler == SIG_IGN || (act->flags & SA_NOCLDWAIT);
+}
+
 /* The whole process is over (its last thread, the leader, runs this). */
 static __noreturn void
 process_exit_last(int wait_status)
@@ -324,8 +343,8 @@ process_exit_last(int wait_status)
 		      wait_status & 0x7f ? wait_status & 0x7f
 					 : (wait_status >> 8) & 0xff);
 	release_resources(t);
-	kfree(t->group);
-	t->group = NULL;
+	/* The group stays until the zombie is reaped: wait4 matches on its
+	 * process group. */
 
 	/* Interrupts stay off: this task never runs again to restore them. */
 	interrupts_disable();
@@ -342,13 +361,49 @@ process_exit_last(int wait_status)
 		zombie_for_init |= c->state == TASK_ZOMBIE;
 	}
 	t->wait_status = wait_status;
+	struct task *parent = t->parent;
+	int exit_signal = t->exit_signal;
+	bool no_zombie = parent && exit_signal == SIGCHLD &&
+			 parent_ignores_children(parent);
+	if (no_zombie) {
+		/* A parent that ignores SIGCHLD wants no zombies (POSIX):
+		 * this one leaves no trace, and the parent's wait4 sees its
+		 * child gone. */
+		for (struct task **link = &parent->children; *link;
+		     link = &(*link)->sibling)
+			if (*link == t) {
+				*link = t->sibling;
+				break;
+			}
+		t->parent = NULL;
+		kfree(t->group);
+		t->group = NULL; /* kill and wait4 no longer find it */
+		exit_signal = 0;
+	}
 
 	spin_lock(&sched_lock);
-	if (t->parent)
-		wait_wake_all_locked(&t->parent->child_exit);
+	if (parent)
+		wait_wake_all_locked(&parent->child_exit);
 	if (zombie_for_init)
 		wait_wake_all_locked(&init->child_exit);
+	spin_unlock(&sched_lock);
+	/* Tell the parent (SIGCHLD for fork's children). The parent cannot
+	 * go away meanwhile: a parent exiting takes proc_lock to hand its
+	 * children to init. */
+	if (parent && exit_signal) {
+		struct sigsource from = {
+			.code = wait_status & 0x7f ? CLD_KILLED : CLD_EXITED,
+			.pid = t->pid,
+			.status = wait_status & 0x7f
+					  ? wait_status & 0x7f
+					  : (wait_status >> 8) & 0xff,
+		};
+		signal_send_from(parent, exit_signal, &from, true);
+	}
+	spin_lock(&sched_lock);
 	spin_unlock(&proc_lock); /* sched_lock stays held into the switch */
+	if (no_zombie)
+		sched_exit_reap_locked(); /* freed once off its stack */
 	sched_exit_locked();
 }
 
@@ -390,13 +445,12 @@ task_exit(int wait_status)
 }
 
 void
-process_kill(struct task *t, int wait_status)
+process_kill_locked(struct task *t, int wait_status)
 {
 	struct thread_group *g = t->group;
 
 	if (!g)
 		return;
-	uint64_t irq = spin_lock_irqsave(&proc_lock);
 	if (!g->exiting) {
 		g->exiting = true;
 		g->exit_status = wait_status;
@@ -409,6 +463,13 @@ process_kill(struct task *t, int wait_status)
 		sched_wake_locked(th, "exit");
 		spin_unlock(&sched_lock);
 	}
+}
+
+void
+process_kill(struct task *t, int wait_status)
+{
+	uint64_t irq = spin_lock_irqsave(&proc_lock);
+	process_kill_locked(t, wait_status);
 	spin_unlock_irqrestore(&proc_lock, irq);
 }
 
@@ -484,19 +545,17 @@ sys_exit_group(const struct syscall_args *a)
 
 /* --- wait4 ------------------------------------------------------------------ */
 
+/* Which children wait4's @pid names: one pid, any (-1), the caller's
+ * process group (0), or the group -pid. */
 static bool
 wait_matches(int pid, struct task *c)
 {
-	/* Every process is its own process group for now, so a group is
-	 * the process whose pid it has: 0 means the caller's own (never a
-	 * child), -g the process g. */
 	if (pid > 0)
 		return c->pid == pid;
 	if (pid == -1)
 		return true;
-	if (pid == 0)
-		return false;
-	return c->pid == -pid;
+	int pgid = pid == 0 ? me()->group->pgid : -pid;
+	return c->group->pgid == pgid;
 }
 
 /* Is @c a zombie, fully switched out? Caller holds proc_lock. */
@@ -545,15 +604,18 @@ sys_wait4(const struct syscall_args *a)
 			*link = c->sibling;
 			spin_unlock_irqrestore(&proc_lock, flags);
 			int status = c->wait_status, cpid = c->pid;
+			kfree(c->group);
 			task_free(c);
 			if (user_status &&
 			    copy_to_user(user_status, &status, sizeof(status)))
 				return -EFAULT;
 			return cpid;
 		}
-		if (!any || (options & WNOHANG) || self->killed) {
+		if (!any || (options & WNOHANG) || signal_pending(self)) {
 			spin_unlock_irqrestore(&proc_lock, flags);
-			return !any ? -ECHILD : self->killed ? -EINTR : 0;
+			return !any		     ? -ECHILD
+			       : (options & WNOHANG) ? 0
+						     : -EINTR;
 		}
 		wait_sleep(&self->child_exit, &proc_lock);
 	}

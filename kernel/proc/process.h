@@ -7,8 +7,9 @@
  *          |                         are handed to init, which reaps
  *        ls (12)                     them: nobody stays a zombie forever
  *
- * A process is one task for now (pid == tid); threads come with clone.
- * Lock: proc_lock protects the tree (parent, children, sibling links)
+ * A process is a thread group (below): its pid is its first thread's tid.
+ * Processes gather in process groups (a shell's job) and those in
+ * sessions (a login), named by their leaders' pids. Lock: proc_lock protects the tree (parent, children, sibling links)
  * and is taken before sched_lock when both are needed.
  */
 #ifndef KERNEL_PROC_PROCESS_H
@@ -22,6 +23,7 @@ struct task;
  * bits 0-6. */
 #define W_EXITCODE(code, sig) (((code)&0xff) << 8 | (sig))
 
+#include "sched/task.h"
 #include "sched/wait.h"
 
 /*
@@ -37,6 +39,10 @@ struct thread_group {
 	bool exiting;		  /* exit_group, or a fatal signal */
 	int exit_status;	  /* then: the process's wait status */
 	struct task *exec_thread; /* a thread in execve, ending the others */
+	uint64_t shared_pending;  /* signals sent to the process (kill) */
+	struct sigsource shared_from[64]; /* who sent each */
+	int pgid, sid;			  /* process group and session */
+	bool execed; /* has called execve (setpgid's EACCES) */
 	struct wait_queue others_gone;
 };
 
@@ -52,11 +58,19 @@ __noreturn void process_exit(int wait_status);
 __noreturn void task_exit(int wait_status);
 /* Mark every thread of @t's process to end, with @wait_status. */
 void process_kill(struct task *t, int wait_status);
+/* The same, for a caller that holds proc_lock. */
+void process_kill_locked(struct task *t, int wait_status);
 /* execve in a threaded process: end the other threads first; the caller
  * becomes the leader. */
 int process_de_thread(void);
 /* A vfork parent waiting for @t may go on. */
 void process_vfork_release(struct task *t);
+
+/* The lock on the process tree and on groups and sessions. */
+extern struct spinlock proc_lock;
+
+/* Is there a live process in process group @pgid? */
+bool process_group_exists(int pgid);
 
 /* Make the calling kernel thread a process (for init): a descriptor
  * table with the console on 0, 1 and 2, the root as its directory. */

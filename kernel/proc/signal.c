@@ -10,24 +10,22 @@
 #include "kernel/lib/string.h"
 #include "kernel/proc/process.h"
 #include "kernel/syscall.h"
+#include "mm/address_space.h"
 #include "mm/kmalloc.h"
 #include "mm/uaccess.h"
 #include "sched/sched.h"
 #include "sched/task.h"
 #include "sched/wait.h"
 
-#define SIG_DFL	    0
-#define SIG_IGN	    1
 #define SIG_BLOCK   0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
 #define SIGSET_SIZE 8 /* bytes: Linux's kernel sigset_t on x86-64 */
-#define UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
 
 /* Signals whose default action is to do nothing. (Stopping is not
  * implemented: the stop signals are ignored for now.) */
-static bool
-default_ignored(int sig)
+bool
+signal_default_ignored(int sig)
 {
 	switch (sig) {
 	case SIGCHLD:
@@ -77,53 +75,174 @@ sighand_put(struct sighand *sh)
 		kfree(sh);
 }
 
+static uint64_t
+sigbit(int sig)
+{
+	return 1ull << (sig - 1);
+}
+
+/* Signals that may be taken now: pending for the thread or its process,
+ * and not blocked. */
+static uint64_t
+deliverable(struct task *t)
+{
+	uint64_t shared = t->group ? t->group->shared_pending : 0;
+
+	return (t->pending | shared) & ~t->sigmask;
+}
+
 bool
 signal_pending(struct task *t)
 {
-	return t->killed != 0;
+	return t->killed != 0 || deliverable(t) != 0;
+}
+
+/* Is @sig's default action to end the process? */
+static bool
+default_kills(int sig)
+{
+	return !signal_default_ignored(sig);
+}
+
+static void
+kill_process(struct task *t, int sig, bool proc_locked)
+{
+	if (proc_locked)
+		process_kill_locked(t, W_EXITCODE(0, sig));
+	else
+		process_kill(t, W_EXITCODE(0, sig));
+}
+
+static void
+send(struct task *t, int sig, bool whole_process, bool proc_locked,
+     const struct sigsource *from)
+{
+	if (!t->sighand || !t->group)
+		return; /* exiting, or a kernel thread */
+	const struct sigaction_k *act = &t->sighand->actions[sig - 1];
+	/* Process 1 gets only the signals it has handlers for, so that a
+	 * stray kill cannot take the system down (Linux does the same). */
+	if (t->pid == 1 && act->handler <= SIG_IGN)
+		return;
+	if (sig == SIGKILL) {
+		kill_process(t, SIGKILL, proc_locked);
+		return;
+	}
+	if (act->handler == SIG_IGN ||
+	    (act->handler == SIG_DFL && signal_default_ignored(sig)))
+		return;
+	/* A default action that ends the process, and a thread that does
+	 * not block it: end it now. Otherwise the signal waits, pending,
+	 * for a handler to run or for the mask to open. */
+	if (act->handler == SIG_DFL && default_kills(sig) &&
+	    !(t->sigmask & sigbit(sig))) {
+		kill_process(t, sig, proc_locked);
+		return;
+	}
+	uint64_t irq = spin_lock_irqsave(&sched_lock);
+	uint64_t *set = whole_process ? &t->group->shared_pending : &t->pending;
+	if (!(*set & sigbit(sig))) { /* a second one merges with the first */
+		*set |= sigbit(sig);
+		(whole_process ? t->group->shared_from
+			       : t->pending_from)[sig - 1] = *from;
+	}
+	/* Wake a thread that can take it, so a sleep ends with -EINTR and
+	 * the handler runs on its way back to user mode. */
+	for (struct task *th = whole_process ? t->group->threads : t; th;
+	     th = whole_process ? th->group_next : NULL)
+		if (!(th->sigmask & sigbit(sig))) {
+			sched_wake_locked(th, "signal");
+			break;
+		}
+	spin_unlock_irqrestore(&sched_lock, irq);
+}
+
+/* kill and tkill: sent by the calling process. */
+static struct sigsource
+from_caller(int code)
+{
+	return (struct sigsource){ .code = code, .pid = current_task()->pid };
+}
+
+void
+signal_send_to(struct task *t, int sig, bool whole_process)
+{
+	struct sigsource from = from_caller(whole_process ? SI_USER : SI_TKILL);
+	send(t, sig, whole_process, false, &from);
 }
 
 void
 signal_send(struct task *t, int sig)
 {
-	if (sig != SIGKILL && t->sighand->actions[sig - 1].handler == SIG_IGN)
-		return;
-	if (default_ignored(sig))
-		return;
-	/* Every thread is marked and woken if it sleeps, so that its sleep
-	 * ends (with -EINTR) and it reaches the return to user mode, where
-	 * it dies; the process ends with the last of them. */
-	process_kill(t, W_EXITCODE(0, sig));
+	signal_send_to(t, sig, true);
 }
 
-/* Every process is its own group for now: pid 0 is the caller, -g the
- * process g, -1 every process but init and the caller. */
+void
+signal_send_from(struct task *t, int sig, const struct sigsource *from,
+		 bool proc_locked)
+{
+	send(t, sig, true, proc_locked, from);
+}
+
+/* Send @sig to every process for which @match says so. Linux's kill
+ * returns success if it reached at least one. */
+static long
+kill_many(int sig, bool (*match)(struct task *t, int arg), int arg,
+	  const struct sigsource *from)
+{
+	int sent = 0;
+
+	for (struct task *t = task_next(0); t; t = task_next(t->tid)) {
+		if (t->group && t->group->leader == t && t->sighand &&
+		    match(t, arg)) {
+			if (sig)
+				send(t, sig, true, false, from);
+			sent++;
+		}
+	}
+	return sent ? 0 : -ESRCH;
+}
+
+static bool
+in_group(struct task *t, int pgid)
+{
+	return t->group->pgid == pgid;
+}
+
+static bool
+everyone_else(struct task *t, int self)
+{
+	return t->pid != 1 && t->pid != self;
+}
+
+long
+signal_kill_group(int pgid, int sig)
+{
+	/* From the terminal (Ctrl-C): the kernel sent it. */
+	struct sigsource from = { .code = SI_KERNEL };
+	return kill_many(sig, in_group, pgid, &from);
+}
+
 static long
 do_kill(int pid, int sig)
 {
+	struct sigsource from = from_caller(SI_USER);
+
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
-	if (pid == -1) {
-		int sent = 0;
-		for (int p = 2; p < TASK_TID_MAX; p++) {
-			struct task *t = task_find(p);
-			if (t && t->mm && t != current_task() &&
-			    t->state != TASK_ZOMBIE) {
-				if (sig)
-					signal_send(t, sig);
-				sent++;
-			}
-		}
-		return sent ? 0 : -ESRCH;
-	}
+	if (pid == -1)
+		return kill_many(sig, everyone_else, current_task()->pid,
+				 &from);
 	if (pid == 0)
-		pid = current_task()->pid;
-	else if (pid < 0)
-		pid = -pid;
+		pid = -current_task()->group->pgid;
+	if (pid == INT32_MIN)
+		return -ESRCH; /* no group -INT_MIN */
+	if (pid < 0)
+		return kill_many(sig, in_group, -pid, &from);
 	struct task *t = task_find(pid);
-	if (!t || !t->files) /* kernel threads are not processes */
-		return t && t->state == TASK_ZOMBIE ? 0 : -ESRCH;
-	if (sig && t->state != TASK_ZOMBIE)
+	if (!t || !t->group || t->group->leader != t)
+		return -ESRCH; /* none, or a thread's tid, or reaped */
+	if (sig && t->sighand) /* a zombie takes no signals, but exists */
 		signal_send(t, sig);
 	return 0;
 }
@@ -137,9 +256,15 @@ sys_kill(const struct syscall_args *a)
 long
 sys_tkill(const struct syscall_args *a)
 {
-	if ((int)a->a[0] <= 0)
+	struct task *t = task_find((int)a->a[0]);
+	int sig = (int)a->a[1];
+	if ((int)a->a[0] <= 0 || sig < 0 || sig > NSIG)
 		return -EINVAL;
-	return do_kill((int)a->a[0], (int)a->a[1]);
+	if (!t || !t->group)
+		return -ESRCH;
+	if (sig)
+		signal_send_to(t, sig, false);
+	return 0;
 }
 
 long
@@ -148,9 +273,14 @@ sys_tgkill(const struct syscall_args *a)
 	if ((int)a->a[0] <= 0 || (int)a->a[1] <= 0)
 		return -EINVAL;
 	struct task *t = task_find((int)a->a[1]);
-	if (!t || t->pid != (int)a->a[0])
+	int sig = (int)a->a[2];
+	if (!t || t->pid != (int)a->a[0] || !t->group)
 		return -ESRCH;
-	return do_kill((int)a->a[1], (int)a->a[2]);
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (sig)
+		signal_send_to(t, sig, false);
+	return 0;
 }
 
 long
@@ -171,7 +301,8 @@ sys_rt_sigaction(const struct syscall_args *a)
 	if (user_old && copy_to_user(user_old, slot, sizeof(*slot)))
 		return -EFAULT;
 	if (user_act) {
-		act.mask &= ~UNBLOCKABLE; /* they cannot be blocked, ever */
+		act.mask &=
+			~SIGNAL_UNBLOCKABLE; /* they cannot be blocked, ever */
 		*slot = act;
 	}
 	return 0;
@@ -206,7 +337,7 @@ sys_rt_sigprocmask(const struct syscall_args *a)
 	default:
 		return -EINVAL;
 	}
-	*mask &= ~UNBLOCKABLE;
+	*mask &= ~SIGNAL_UNBLOCKABLE;
 	return 0;
 }
 
@@ -232,8 +363,31 @@ signal_for_vector(unsigned vector)
 	}
 }
 
+/* What siginfo says about a fault, as Linux says it. */
+static struct sigsource
+fault_source(const struct trap_frame *tf, int sig, uint64_t addr)
+{
+	struct sigsource from = { .code = SI_KERNEL };
+
+	if (tf->vector == VECTOR_PAGE_FAULT) {
+		/* Linux's rule: something mapped there, but not for this
+		 * access (a write to a read-only page), is ACCERR. */
+		struct mm *mm = current_task()->mm;
+		from.code = mm && mm_region_find(mm, addr) ? SEGV_ACCERR
+							   : SEGV_MAPERR;
+		from.addr = addr;
+	} else if (sig == SIGILL) {
+		from.code = ILL_ILLOPN;
+		from.addr = tf->rip;
+	} else if (sig == SIGFPE && tf->vector == 0) {
+		from.code = FPE_INTDIV;
+		from.addr = tf->rip;
+	}
+	return from;
+}
+
 /* A user program's fault: a one-line report like Linux's, then death by
- * the matching signal. */
+ * the matching signal, or its handler. */
 static void
 user_exception(struct trap_frame *tf, uint64_t addr)
 {
@@ -252,6 +406,17 @@ user_exception(struct trap_frame *tf, uint64_t addr)
 			(unsigned long long)tf->rip,
 			(unsigned long long)tf->rsp,
 			(unsigned long long)tf->error_code);
+	/* A handler for it, not blocked: it runs on the way out (if it
+	 * returns, the instruction faults again, as on Linux). Otherwise
+	 * the fault ends the process. */
+	const struct sigaction_k *act = &t->sighand->actions[sig - 1];
+	if (act->handler > SIG_IGN && !(t->sigmask & sigbit(sig))) {
+		uint64_t irq = spin_lock_irqsave(&sched_lock);
+		t->pending |= sigbit(sig);
+		t->pending_from[sig - 1] = fault_source(tf, sig, addr);
+		spin_unlock_irqrestore(&sched_lock, irq);
+		return;
+	}
 	process_exit(W_EXITCODE(0, sig));
 }
 
@@ -261,15 +426,16 @@ user_exception(struct trap_frame *tf, uint64_t addr)
 static void
 user_return(struct trap_frame *tf)
 {
-	(void)tf;
 	sched_preempt_point();
 	struct task *t = current_task();
-	if (!t->killed)
-		return;
 	struct thread_group *g = t->group;
-	if (g->exec_thread && g->exec_thread != t)
-		task_exit(0); /* another thread is exec'ing: just go */
-	process_exit(g->exiting ? g->exit_status : W_EXITCODE(0, t->killed));
+	if (t->killed) {
+		if (g->exec_thread && g->exec_thread != t)
+			task_exit(0); /* another thread is exec'ing: go */
+		process_exit(g->exiting ? g->exit_status
+					: W_EXITCODE(0, t->killed));
+	}
+	signal_deliver(tf); /* run a handler, if a signal waits */
 }
 
 void

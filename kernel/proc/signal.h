@@ -41,6 +41,7 @@
 #define NSIG	 64
 
 struct task;
+struct sigsource;
 
 /* An action set by rt_sigaction, in the kernel's layout (Linux's struct
  * k_sigaction on x86-64). */
@@ -59,8 +60,54 @@ struct sighand *sighand_copy(struct sighand *src);
 void sighand_get(struct sighand *sh);
 void sighand_put(struct sighand *sh);
 
-/* Send @sig to @t with its default action. */
+/* sa_flags: Linux's. */
+#define SA_NOCLDSTOP	   0x00000001
+#define SA_NOCLDWAIT	   0x00000002
+#define SA_SIGINFO	   0x00000004
+#define SA_RESTORER	   0x04000000 /* sa_restorer returns from the handler */
+#define SA_ONSTACK	   0x08000000
+#define SA_RESTART	   0x10000000
+#define SA_NODEFER	   0x40000000
+#define SA_RESETHAND	   0x80000000
+#define SIG_DFL		   0
+#define SIG_IGN		   1
+/* No mask ever holds these. */
+#define SIGNAL_UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
+
+/* siginfo's si_code: where a signal came from (Linux's values). */
+#define SI_USER	    0	 /* kill */
+#define SI_KERNEL   0x80 /* the kernel: the terminal, some traps */
+#define SI_TKILL    (-6) /* tkill, tgkill */
+#define CLD_EXITED  1	 /* SIGCHLD: the child exited ... */
+#define CLD_KILLED  2	 /* ... was killed by a signal */
+#define CLD_DUMPED  3	 /* ... was killed and dumped core */
+#define SEGV_MAPERR 1	 /* nothing mapped there */
+#define SEGV_ACCERR 2	 /* mapped, but not for this access */
+#define ILL_ILLOPN  2	 /* an illegal operand (ud2) */
+#define FPE_INTDIV  1	 /* integer division by zero */
+#define TRAP_BRKPT  1	 /* a breakpoint */
+
+struct trap_frame;
+
+/* Send @sig to @t's process (kill): it becomes pending, and one thread
+ * that does not block it takes it. */
 void signal_send(struct task *t, int sig);
+/* Send @sig to @t's process, saying where it came from (SIGCHLD with
+ * the child's pid and status); @proc_locked if the caller holds
+ * proc_lock. */
+void signal_send_from(struct task *t, int sig, const struct sigsource *from,
+		      bool proc_locked);
+/* The same, to thread @t alone when @whole_process is false (tgkill). */
+void signal_send_to(struct task *t, int sig, bool whole_process);
+/* Send @sig to every process in group @pgid (Ctrl-C: the foreground). */
+long signal_kill_group(int pgid, int sig);
+/* On the way back to user mode: take one deliverable signal, and run
+ * its handler (a signal frame on the user stack) or its default action
+ * (kernel/proc/sigframe.c). */
+void signal_deliver(struct trap_frame *tf);
+
+/* Is @sig's default action to do nothing? */
+bool signal_default_ignored(int sig);
 
 /* Should a sleep in the kernel end early (-EINTR) for a signal? */
 bool signal_pending(struct task *t);

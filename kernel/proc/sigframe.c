@@ -1,0 +1,309 @@
+/*
+ * Running a signal handler, and coming back from it.
+ *
+ * On its way back to user mode, a thread with a deliverable signal and a
+ * handler for it does not return where it was: the kernel saves where it
+ * was (every register, the FPU state, the signal mask) in a frame on the
+ * user stack, and "returns" into the handler instead, as if the handler
+ * had been called from there:
+ *
+ *   higher addresses: the interrupted code's stack
+ *   +----------------------------+
+ *   | (128 bytes skipped: the    |  the red zone, which the interrupted
+ *   |  interrupted function's)   |  code may be using
+ *   | FPU/SSE state (512 bytes)  |  fxsave image, 64-byte aligned
+ *   | siginfo (128 bytes)        |  <- rsi: what happened
+ *   | ucontext: registers,       |  <- rdx: where it was
+ *   |   mask, FPU-state pointer  |
+ *   | return address             |  <- rsp: sa_restorer, which calls
+ *   +----------------------------+     rt_sigreturn
+ *   lower addresses
+ *
+ *   rip = the handler, rdi = the signal number
+ *
+ * When the handler returns, it lands in sa_restorer (musl's __restore_rt:
+ * "mov $15, %eax; syscall"), and rt_sigreturn puts every register back
+ * from the frame. The layout is Linux's, so musl (and debuggers) read it.
+ */
+#include "kernel/cpu/fpu.h"
+#include "kernel/cpu/segments.h"
+#include "kernel/cpu/trap.h"
+#include "kernel/cpu/x86.h"
+#include "kernel/lib/errno.h"
+#include "kernel/lib/string.h"
+#include "kernel/proc/process.h"
+#include "kernel/proc/signal.h"
+#include "kernel/syscall.h"
+#include "mm/memlayout.h"
+#include "mm/uaccess.h"
+#include "sched/sched.h"
+#include "sched/task.h"
+#include "sched/wait.h"
+
+#define RED_ZONE	       128
+#define SIGSET_SIZE	       8
+/* RFLAGS bits a handler's saved context may change: the arithmetic flags,
+ * trap, direction, overflow, alignment check, ID (Linux's FIX_EFLAGS). */
+#define RFLAGS_USER_CHANGEABLE 0x254dd5ull
+#define MXCSR_OFFSET	       24
+#define MXCSR_VALID	       0xffbf /* bits the CPU accepts in MXCSR */
+#define SYSCALL_INSN_SIZE      2
+
+/* Linux's x86-64 struct sigcontext (in the ucontext). */
+struct sigcontext_k {
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2;
+	uint64_t fpstate; /* user address of the FPU state */
+	uint64_t reserved[8];
+};
+_Static_assert(sizeof(struct sigcontext_k) == 256, "Linux's sigcontext");
+
+struct ucontext_k {
+	uint64_t flags, link;
+	uint64_t stack_sp;
+	int32_t stack_flags, pad;
+	uint64_t stack_size;
+	struct sigcontext_k mc;
+	uint64_t sigmask;
+};
+
+struct siginfo_k {
+	int32_t signo, errno_, code, pad;
+	union {
+		struct {
+			int32_t pid;
+			uint32_t uid;
+			int32_t status; /* SIGCHLD: exit code or signal */
+		} from;
+		uint64_t addr; /* SIGSEGV and friends: the faulting address */
+		uint8_t bytes[112];
+	};
+};
+_Static_assert(sizeof(struct siginfo_k) == 128, "Linux's siginfo");
+
+struct sigframe_k {
+	uint64_t pretcode; /* the handler's return address: sa_restorer */
+	struct ucontext_k uc;
+	struct siginfo_k info;
+};
+
+/* System calls a handler with SA_RESTART repeats instead of failing
+ * with EINTR: the ones that wait for input or for a child. */
+static bool
+restartable(uint64_t nr)
+{
+	switch (nr) {
+	case 0:	 /* read */
+	case 1:	 /* write */
+	case 16: /* ioctl */
+	case 19: /* readv */
+	case 20: /* writev */
+	case 61: /* wait4 */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Build the frame and point the registers at the handler. */
+static int
+frame_setup(struct trap_frame *tf, int sig, const struct sigaction_k *act,
+	    const struct sigsource *from)
+{
+	struct task *t = current_task();
+	struct sigframe_k frame;
+	struct fpu_state fpu;
+
+	if (!(act->flags & SA_RESTORER))
+		return -EFAULT; /* on x86-64 a handler needs one to return */
+	vaddr_t sp = tf->rsp - RED_ZONE;
+	vaddr_t fpstate = ALIGN_DOWN(sp - sizeof(fpu), 64);
+	/* At the handler's first instruction rsp + 8 must be 16-aligned,
+	 * as after a call. */
+	vaddr_t frame_at = ALIGN_DOWN(fpstate - sizeof(frame), 16) - 8;
+
+	memset(&frame, 0, sizeof(frame));
+	frame.pretcode = act->restorer;
+	struct sigcontext_k *mc = &frame.uc.mc;
+	mc->r8 = tf->r8, mc->r9 = tf->r9, mc->r10 = tf->r10, mc->r11 = tf->r11;
+	mc->r12 = tf->r12, mc->r13 = tf->r13, mc->r14 = tf->r14;
+	mc->r15 = tf->r15, mc->rdi = tf->rdi, mc->rsi = tf->rsi;
+	mc->rbp = tf->rbp, mc->rbx = tf->rbx, mc->rdx = tf->rdx;
+	mc->rax = tf->rax, mc->rcx = tf->rcx, mc->rsp = tf->rsp;
+	mc->rip = tf->rip, mc->eflags = tf->rflags;
+	mc->cs = USER_CS, mc->ss = USER_DS;
+	mc->err = tf->vector < VECTOR_EXCEPTIONS ? tf->error_code : 0;
+	mc->trapno = tf->vector < VECTOR_EXCEPTIONS ? tf->vector : 0;
+	mc->cr2 = from->addr;
+	mc->fpstate = fpstate;
+	uint64_t old_mask = t->restore_mask ? t->saved_mask : t->sigmask;
+	mc->oldmask = old_mask;
+	frame.uc.sigmask = old_mask;
+	frame.info.signo = sig;
+	frame.info.code = from->code;
+	if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE) {
+		frame.info.addr = from->addr;
+	} else {
+		frame.info.from.pid = from->pid;
+		frame.info.from.status = from->status;
+	}
+	fpu_save(&fpu); /* the live registers are this thread's */
+
+	if (copy_to_user((void *)fpstate, &fpu, sizeof(fpu)) ||
+	    copy_to_user((void *)frame_at, &frame, sizeof(frame)))
+		return -EFAULT;
+
+	tf->rip = act->handler;
+	tf->rsp = frame_at;
+	tf->rdi = (uint64_t)sig;
+	tf->rsi = frame_at + offsetof(struct sigframe_k, info);
+	tf->rdx = frame_at + offsetof(struct sigframe_k, uc);
+	tf->rax = 0;
+	tf->rflags &= ~(uint64_t)((1 << 8) | (1 << 10)); /* TF and DF */
+	tf->cs = USER_CS;
+	tf->ss = USER_DS;
+	t->sigmask = (old_mask | act->mask |
+		      (act->flags & SA_NODEFER ? 0 : 1ull << (sig - 1))) &
+		     ~SIGNAL_UNBLOCKABLE;
+	t->restore_mask = false;
+	/* The handler starts with a clean FPU, as on Linux. */
+	fpu_reset(&t->fpu);
+	fpu_restore(&t->fpu);
+	return 0;
+}
+
+/* The lowest deliverable signal, taken off its pending set, and where
+ * it came from; 0 if none. */
+static int
+dequeue(struct task *t, struct sigsource *from)
+{
+	uint64_t irq = spin_lock_irqsave(&sched_lock);
+	uint64_t shared = t->group->shared_pending;
+	uint64_t ready = (t->pending | shared) & ~t->sigmask;
+	int sig = 0;
+
+	if (ready) {
+		sig = __builtin_ctzll(ready) + 1;
+		uint64_t bit = 1ull << (sig - 1);
+		if (t->pending & bit) { /* the thread's own come first */
+			t->pending &= ~bit;
+			*from = t->pending_from[sig - 1];
+		} else {
+			t->group->shared_pending &= ~bit;
+			*from = t->group->shared_from[sig - 1];
+		}
+	}
+	spin_unlock_irqrestore(&sched_lock, irq);
+	return sig;
+}
+
+void
+signal_deliver(struct trap_frame *tf)
+{
+	struct task *t = current_task();
+	struct sigsource from;
+	int sig;
+
+	while ((sig = dequeue(t, &from))) {
+		struct sigaction_k *act = &t->sighand->actions[sig - 1];
+		if (act->handler == SIG_IGN)
+			continue;
+		if (act->handler == SIG_DFL) {
+			if (signal_default_ignored(sig))
+				continue;
+			process_exit(W_EXITCODE(0, sig));
+		}
+		/* A system call that a signal interrupted: with SA_RESTART
+		 * it runs again after the handler instead of failing. */
+		if (tf->vector == VECTOR_SYSCALL &&
+		    (int64_t)tf->rax == -EINTR && (act->flags & SA_RESTART) &&
+		    restartable(t->syscall_nr)) {
+			tf->rax = t->syscall_nr;
+			tf->rip -= SYSCALL_INSN_SIZE;
+		}
+		struct sigaction_k copy = *act;
+		if (act->flags & SA_RESETHAND)
+			*act = (struct sigaction_k){ 0 };
+		if (frame_setup(tf, sig, &copy, &from))
+			process_exit(W_EXITCODE(0, SIGSEGV)); /* no room: die */
+		return; /* one handler at a time; others on the next return */
+	}
+	if (t->restore_mask) { /* rt_sigsuspend, and no handler ran */
+		t->sigmask = t->saved_mask;
+		t->restore_mask = false;
+	}
+}
+
+long
+sys_rt_sigreturn(const struct syscall_args *a)
+{
+	struct trap_frame *tf = a->tf;
+	struct task *t = current_task();
+	struct sigframe_k frame;
+	struct fpu_state fpu;
+
+	/* The handler's ret took the return address: the frame is 8 bytes
+	 * below the stack pointer now. */
+	vaddr_t frame_at = tf->rsp - 8;
+	if (copy_from_user(&frame, (const void *)frame_at, sizeof(frame)) ||
+	    copy_from_user(&fpu, (const void *)frame.uc.mc.fpstate,
+			   sizeof(fpu)))
+		process_exit(W_EXITCODE(0, SIGSEGV));
+	const struct sigcontext_k *mc = &frame.uc.mc;
+	tf->r8 = mc->r8, tf->r9 = mc->r9, tf->r10 = mc->r10, tf->r11 = mc->r11;
+	tf->r12 = mc->r12, tf->r13 = mc->r13, tf->r14 = mc->r14;
+	tf->r15 = mc->r15, tf->rdi = mc->rdi, tf->rsi = mc->rsi;
+	tf->rbp = mc->rbp, tf->rbx = mc->rbx, tf->rdx = mc->rdx;
+	tf->rax = mc->rax, tf->rcx = mc->rcx, tf->rsp = mc->rsp;
+	tf->rip = mc->rip;
+	/* Only the flags a program may change; never IOPL or IF. */
+	tf->rflags = (tf->rflags & ~RFLAGS_USER_CHANGEABLE) |
+		     (mc->eflags & RFLAGS_USER_CHANGEABLE);
+	tf->cs = USER_CS;
+	tf->ss = USER_DS;
+	/* A bad MXCSR would make fxrstor fault in the kernel. */
+	uint32_t mxcsr;
+	memcpy(&mxcsr, fpu.bytes + MXCSR_OFFSET, sizeof(mxcsr));
+	mxcsr &= MXCSR_VALID;
+	memcpy(fpu.bytes + MXCSR_OFFSET, &mxcsr, sizeof(mxcsr));
+	t->fpu = fpu;
+	fpu_restore(&t->fpu);
+	t->sigmask = frame.uc.sigmask & ~SIGNAL_UNBLOCKABLE;
+	return (long)tf->rax; /* the dispatcher puts it back in rax */
+}
+
+long
+sys_rt_sigsuspend(const struct syscall_args *a)
+{
+	struct task *t = current_task();
+	uint64_t mask;
+	static struct wait_queue never = WAIT_QUEUE_INIT("sigsuspend");
+	struct spinlock lock = SPINLOCK_INIT("sigsuspend");
+
+	if (a->a[1] != SIGSET_SIZE)
+		return -EINVAL;
+	if (copy_from_user(&mask, (const void *)a->a[0], sizeof(mask)))
+		return -EFAULT;
+	t->saved_mask = t->sigmask;
+	t->restore_mask = true;
+	t->sigmask = mask & ~SIGNAL_UNBLOCKABLE;
+	uint64_t irq = spin_lock_irqsave(&lock);
+	while (!signal_pending(t))
+		wait_sleep(&never, &lock);
+	spin_unlock_irqrestore(&lock, irq);
+	return -EINTR; /* the old mask comes back after the handler */
+}
+
+long
+sys_rt_sigpending(const struct syscall_args *a)
+{
+	struct task *t = current_task();
+	uint64_t set;
+
+	if (a->a[1] > SIGSET_SIZE)
+		return -EINVAL;
+	set = (t->pending | t->group->shared_pending) & t->sigmask;
+	return copy_to_user((void *)a->a[0], &set, a->a[1]);
+}

@@ -1,0 +1,552 @@
+/*
+ * t_handlers: signal handlers. A handler runs with the signal number and
+ * a siginfo that says who sent it (kill, tkill, a child's exit, a fault
+ * and its address); the signal and sa_mask are blocked while it runs and
+ * the old mask is back after; a blocked signal waits, pending, until it
+ * is unblocked; SA_RESETHAND and SA_NODEFER; every register (and the SSE
+ * registers) survives a handler; a system call that a signal interrupts
+ * fails with EINTR, or runs again with SA_RESTART; sigsuspend and pause;
+ * SIGCHLD; SIGCHLD set to SIG_IGN leaves no zombie; process groups
+ * (setpgid, getpgid, setsid, kill of a group, wait4 of a group).
+ */
+#include "t.h"
+
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <sys/mman.h>
+
+static volatile sig_atomic_t hits, last_sig, depth, max_depth;
+static volatile int info_code, info_pid, info_status;
+static void *volatile info_addr;
+static volatile uint64_t mask_in_handler;
+
+static uint64_t
+current_mask(void)
+{
+	uint64_t m;
+
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &m, 8);
+	return m;
+}
+
+#define BIT(sig) (1ULL << ((sig)-1))
+
+static void
+count(int sig)
+{
+	hits++;
+	last_sig = sig;
+	mask_in_handler = current_mask();
+}
+
+static void
+with_info(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	hits++;
+	last_sig = sig;
+	info_code = si->si_code;
+	info_pid = si->si_pid;
+	info_status = si->si_status;
+	info_addr = si->si_addr;
+}
+
+/* Install fn for sig with flags and sa_mask mask; fail the case if not. */
+static void
+on(int sig, void (*fn)(int), int flags, uint64_t mask)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sa.sa_flags = flags;
+	for (int s = 1; s < 64; s++)
+		if (mask & BIT(s))
+			sigaddset(&sa.sa_mask, s);
+	T_REQUIRE(sigaction(sig, &sa, NULL) == 0);
+}
+
+static void
+on_info(int sig)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = with_info;
+	sa.sa_flags = SA_SIGINFO;
+	T_REQUIRE(sigaction(sig, &sa, NULL) == 0);
+}
+
+static void
+handler_runs(void)
+{
+	on(SIGUSR1, count, 0, BIT(SIGHUP));
+	uint64_t before = current_mask();
+	T_SYS_EQ(syscall(SYS_kill, getpid(), SIGUSR1), 0);
+	/* The handler ran before kill returned to user mode. */
+	T_EQ(hits, 1);
+	T_EQ(last_sig, SIGUSR1);
+	/* While it ran, the signal and sa_mask were blocked... */
+	T_EQ(mask_in_handler, before | BIT(SIGUSR1) | BIT(SIGHUP));
+	/* ... and the mask is as it was after. */
+	T_EQ(current_mask(), before);
+	T_SYS_EQ(syscall(SYS_kill, getpid(), SIGUSR1), 0);
+	T_EQ(hits, 2);
+}
+
+static void
+siginfo_kill_and_tkill(void)
+{
+	on_info(SIGUSR2);
+	T_SYS_EQ(syscall(SYS_kill, getpid(), SIGUSR2), 0);
+	T_EQ(hits, 1);
+	T_EQ(info_code, SI_USER);
+	T_EQ(info_pid, getpid());
+	T_SYS_EQ(syscall(SYS_tkill, syscall(SYS_gettid), SIGUSR2), 0);
+	T_EQ(hits, 2);
+	T_EQ(info_code, SI_TKILL);
+	T_EQ(info_pid, getpid());
+
+	/* From another process: its pid. */
+	pid_t parent = getpid(), pid = t_fork();
+	if (pid == 0)
+		_exit(syscall(SYS_kill, parent, SIGUSR2) == 0 ? 0 : 1);
+	T_EXITED(t_wait(pid), 0);
+	T_EQ(hits, 3);
+	T_EQ(info_pid, pid);
+}
+
+static void
+blocked_signal_waits(void)
+{
+	uint64_t set = BIT(SIGUSR1), pending = 0;
+
+	on(SIGUSR1, count, 0, 0);
+	T_SYS_EQ(syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, 8), 0);
+	T_SYS_EQ(syscall(SYS_kill, getpid(), SIGUSR1), 0);
+	T_SYS_EQ(syscall(SYS_kill, getpid(), SIGUSR1), 0); /* merges */
+	T_EQ(hits, 0);
+	T_SYS_EQ(syscall(SYS_rt_sigpending, &pending, 8), 0);
+	T_EQ(pending, BIT(SIGUSR1));
+	/* Unblocking delivers it, once, before sigprocmask returns. */
+	T_SYS_EQ(syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, 8), 0);
+	T_EQ(hits, 1);
+	T_SYS_EQ(syscall(SYS_rt_sigpending, &pending, 8), 0);
+	T_EQ(pending, 0);
+	T_SYS_ERR(syscall(SYS_rt_sigpending, T_BAD_PTR, 8), EFAULT);
+}
+
+static void
+reset_hand(void)
+{
+	struct sigaction old;
+
+	on(SIGUSR1, count, SA_RESETHAND, 0);
+	T_SYS_EQ(syscall(SYS_kill, getpid(), SIGUSR1), 0);
+	T_EQ(hits, 1);
+	T_SYS_EQ(sigaction(SIGUSR1, NULL, &old), 0);
+	T_CHECK(old.sa_handler == SIG_DFL);
+	/* A second SIGUSR1 has the default action now: it kills. */
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		on(SIGUSR1, count, SA_RESETHAND, 0);
+		raise(SIGUSR1);
+		raise(SIGUSR1);
+		_exit(0);
+	}
+	T_SIGNALED(t_wait(pid), SIGUSR1);
+}
+
+static void
+nested(int sig)
+{
+	depth++;
+	hits++;
+	if (depth > max_depth)
+		max_depth = depth;
+	if (hits < 3)
+		raise(sig);
+	depth--;
+}
+
+static void
+no_defer(void)
+{
+	/* Without SA_NODEFER the signal waits until the handler returns,
+	 * then runs once more: depth never passes 1. */
+	on(SIGUSR1, nested, 0, 0);
+	raise(SIGUSR1);
+	T_EQ(hits, 3);
+	T_EQ(max_depth, 1);
+	max_depth = hits = 0;
+	on(SIGUSR1, nested, SA_NODEFER, 0);
+	raise(SIGUSR1);
+	T_EQ(hits, 3);
+	T_EQ(max_depth, 3);
+}
+
+static sigjmp_buf fault_jump;
+
+static void
+fault_handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	last_sig = sig;
+	info_code = si->si_code;
+	info_addr = si->si_addr;
+	siglongjmp(fault_jump, 1);
+}
+
+static void
+fault_caught(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = fault_handler;
+	sa.sa_flags = SA_SIGINFO;
+	T_REQUIRE(sigaction(SIGSEGV, &sa, NULL) == 0);
+	/* An unmapped address: SEGV_MAPERR. */
+	if (sigsetjmp(fault_jump, 1) == 0)
+		*(volatile int *)0x1000 = 1;
+	T_EQ(last_sig, SIGSEGV);
+	T_EQ(info_code, SEGV_MAPERR);
+	T_CHECK(info_addr == (void *)0x1000);
+	/* A read-only page written: SEGV_ACCERR. */
+	char *page =
+		mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	T_REQUIRE(page != MAP_FAILED);
+	info_code = 0;
+	if (sigsetjmp(fault_jump, 1) == 0)
+		*(volatile char *)(page + 100) = 1;
+	T_EQ(info_code, SEGV_ACCERR);
+	T_CHECK(info_addr == page + 100);
+	/* siglongjmp restored the mask: SIGSEGV is not blocked. */
+	T_EQ(current_mask() & BIT(SIGSEGV), 0);
+}
+
+/*
+ * A handler between any two instructions must leave every register as
+ * it was. The child keeps sending SIGUSR1 while this loop keeps values
+ * in all the general registers it can and in the SSE registers, and
+ * checks them after each round.
+ */
+static void
+busy(int sig)
+{
+	(void)sig;
+	hits++;
+	/* Dirty the SSE registers: the kernel must restore them. */
+	volatile double x = 1.5;
+	for (int i = 0; i < 8; i++)
+		x = x * 3.25 + i;
+	(void)x;
+}
+
+static int
+register_round(void)
+{
+	uint64_t bad = 0;
+
+	__asm__ volatile("mov $0x1111, %%rbx\n\t"
+			 "mov $0x2222, %%r12\n\t"
+			 "mov $0x3333, %%r13\n\t"
+			 "mov $0x4444, %%r14\n\t"
+			 "mov $0x5555, %%r15\n\t"
+			 "mov $0x6666, %%r8\n\t"
+			 "mov $0x7777, %%r9\n\t"
+			 "movq %%rbx, %%xmm3\n\t"
+			 "movq %%r12, %%xmm7\n\t"
+			 "mov $200000, %%ecx\n"
+			 "1:\n\t"
+			 "dec %%ecx\n\t"
+			 "jnz 1b\n\t"
+			 "cmp $0x1111, %%rbx\n\t"
+			 "jne 2f\n\t"
+			 "cmp $0x2222, %%r12\n\t"
+			 "jne 2f\n\t"
+			 "cmp $0x3333, %%r13\n\t"
+			 "jne 2f\n\t"
+			 "cmp $0x4444, %%r14\n\t"
+			 "jne 2f\n\t"
+			 "cmp $0x5555, %%r15\n\t"
+			 "jne 2f\n\t"
+			 "cmp $0x6666, %%r8\n\t"
+			 "jne 2f\n\t"
+			 "cmp $0x7777, %%r9\n\t"
+			 "jne 2f\n\t"
+			 "movq %%xmm3, %%rax\n\t"
+			 "cmp $0x1111, %%rax\n\t"
+			 "jne 2f\n\t"
+			 "movq %%xmm7, %%rax\n\t"
+			 "cmp $0x2222, %%rax\n\t"
+			 "jne 2f\n\t"
+			 "jmp 3f\n"
+			 "2:\n\t"
+			 "mov $1, %0\n"
+			 "3:\n"
+			 : "+r"(bad)
+			 :
+			 : "rax", "rbx", "rcx", "r8", "r9", "r12", "r13", "r14",
+			   "r15", "xmm3", "xmm7", "cc");
+	return (int)bad;
+}
+
+static void
+registers_survive(void)
+{
+	on(SIGUSR1, busy, SA_RESTART, 0);
+	pid_t parent = getpid(), pid = t_fork();
+	if (pid == 0) {
+		for (int i = 0; i < 200; i++) {
+			if (syscall(SYS_kill, parent, SIGUSR1) != 0)
+				_exit(0);
+			t_sleep_ms(1);
+		}
+		_exit(0);
+	}
+	int rounds = 0, bad = 0;
+	while (hits < 20 && rounds < 5000) {
+		bad += register_round();
+		rounds++;
+	}
+	syscall(SYS_kill, pid, SIGKILL);
+	t_wait(pid);
+	T_EQ(bad, 0);
+	T_CHECK(hits >= 20);
+}
+
+/* read() on an empty pipe, interrupted by a signal from a child. */
+static void
+interrupted_read(int flags, int want_eintr)
+{
+	int p[2];
+	char c = 0;
+
+	T_REQUIRE(pipe(p) == 0);
+	on(SIGUSR1, count, flags, 0);
+	pid_t parent = getpid(), pid = t_fork();
+	if (pid == 0) {
+		t_sleep_ms(50);
+		syscall(SYS_kill, parent, SIGUSR1);
+		t_sleep_ms(50);
+		_exit(write(p[1], "x", 1) == 1 ? 0 : 1);
+	}
+	long r = syscall(SYS_read, p[0], &c, 1);
+	if (want_eintr) {
+		T_EQ(r, -1);
+		T_EQ(errno, EINTR);
+	} else {
+		T_EQ(r, 1);
+		T_EQ(c, 'x');
+	}
+	T_EQ(hits, 1);
+	T_EXITED(t_wait(pid), 0);
+}
+
+static void
+eintr(void)
+{
+	interrupted_read(0, 1);
+}
+
+static void
+sa_restart(void)
+{
+	interrupted_read(SA_RESTART, 0);
+}
+
+static void
+sigsuspend_waits(void)
+{
+	uint64_t set = BIT(SIGUSR1), none = 0, before = current_mask();
+
+	on(SIGUSR1, count, 0, 0);
+	T_SYS_EQ(syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, 8), 0);
+	pid_t parent = getpid(), pid = t_fork();
+	if (pid == 0)
+		_exit(syscall(SYS_kill, parent, SIGUSR1) == 0 ? 0 : 1);
+	/* No race: the signal stays pending until sigsuspend opens the
+	 * mask, however soon the child sends it. */
+	T_SYS_ERR(syscall(SYS_rt_sigsuspend, &none, 8), EINTR);
+	T_EQ(hits, 1);
+	T_EQ(mask_in_handler & BIT(SIGUSR1), BIT(SIGUSR1));
+	T_EQ(current_mask(), before | BIT(SIGUSR1)); /* the old mask is back */
+	T_EXITED(t_wait(pid), 0);
+	T_SYS_ERR(syscall(SYS_rt_sigsuspend, T_BAD_PTR, 8), EFAULT);
+	T_SYS_ERR(syscall(SYS_rt_sigsuspend, &none, 4), EINVAL);
+}
+
+static void
+pause_until_signal(void)
+{
+	on(SIGUSR2, count, 0, 0);
+	pid_t parent = getpid(), pid = t_fork();
+	if (pid == 0) {
+		t_sleep_ms(30);
+		_exit(syscall(SYS_kill, parent, SIGUSR2) == 0 ? 0 : 1);
+	}
+	T_SYS_ERR(syscall(SYS_pause), EINTR);
+	T_EQ(hits, 1);
+	T_EQ(last_sig, SIGUSR2);
+	T_EXITED(t_wait(pid), 0);
+}
+
+static void
+sigchld_handler(void)
+{
+	uint64_t set = BIT(SIGCHLD), none = 0;
+
+	on_info(SIGCHLD);
+	T_SYS_EQ(syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, 8), 0);
+	pid_t pid = t_fork();
+	if (pid == 0)
+		_exit(7);
+	T_SYS_ERR(syscall(SYS_rt_sigsuspend, &none, 8), EINTR);
+	T_EQ(last_sig, SIGCHLD);
+	T_EQ(info_code, CLD_EXITED);
+	T_EQ(info_pid, pid);
+	T_EQ(info_status, 7);
+	T_EXITED(t_wait(pid), 7);
+
+	pid = t_fork();
+	if (pid == 0)
+		t_linger();
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGTERM), 0);
+	T_SYS_ERR(syscall(SYS_rt_sigsuspend, &none, 8), EINTR);
+	T_EQ(info_code, CLD_KILLED);
+	T_EQ(info_pid, pid);
+	T_EQ(info_status, SIGTERM);
+	T_SIGNALED(t_wait(pid), SIGTERM);
+}
+
+static void
+sigchld_ignored(void)
+{
+	/* With SIGCHLD ignored, children leave no zombie to wait for. */
+	T_REQUIRE(signal(SIGCHLD, SIG_IGN) != SIG_ERR);
+	pid_t pid = t_fork();
+	if (pid == 0)
+		_exit(0);
+	int status;
+	T_SYS_ERR(syscall(SYS_wait4, -1, &status, 0, NULL), ECHILD);
+	T_SYS_ERR(syscall(SYS_kill, pid, 0), ESRCH);
+}
+
+static void
+process_groups(void)
+{
+	pid_t me = getpid();
+
+	/* t_run's child starts in the runner's group. */
+	T_SYS_EQ(syscall(SYS_getpgid, 0), syscall(SYS_getpgrp));
+	T_SYS_EQ(syscall(SYS_setpgid, 0, 0), 0); /* a group of its own */
+	T_SYS_EQ(syscall(SYS_getpgrp), me);
+	T_SYS_EQ(syscall(SYS_getpgid, me), me);
+	T_SYS_ERR(syscall(SYS_getpgid, 0x3ffffff0), ESRCH);
+	T_SYS_ERR(syscall(SYS_setpgid, 0, -1), EINVAL);
+	T_SYS_ERR(syscall(SYS_setpgid, 0x3ffffff0, 0), ESRCH);
+	T_SYS_ERR(syscall(SYS_setpgid, 0, 0x3ffffff0), EPERM);
+
+	/* Two children in a new group; kill(-g) reaches both, not us. */
+	pid_t a = t_fork();
+	if (a == 0)
+		t_linger();
+	T_SYS_EQ(syscall(SYS_setpgid, a, a), 0);
+	pid_t b = t_fork();
+	if (b == 0)
+		t_linger();
+	T_SYS_EQ(syscall(SYS_setpgid, b, a), 0);
+	T_SYS_EQ(syscall(SYS_getpgid, b), a);
+	pid_t c = t_fork(); /* stays in our group */
+	if (c == 0)
+		_exit(5);
+	/* wait4(-a) waits only for that group's children... */
+	T_SYS_EQ(syscall(SYS_wait4, -a, NULL, WNOHANG, NULL), 0);
+	T_SYS_EQ(syscall(SYS_kill, -a, SIGTERM), 0);
+	int status;
+	T_EQ(syscall(SYS_wait4, -a, &status, 0, NULL) > 0, 1);
+	T_SIGNALED(status, SIGTERM);
+	T_EQ(syscall(SYS_wait4, -a, &status, 0, NULL) > 0, 1);
+	T_SIGNALED(status, SIGTERM);
+	T_SYS_ERR(syscall(SYS_wait4, -a, &status, 0, NULL), ECHILD);
+	/* ... and wait4(0) for our own group's. */
+	T_SYS_EQ(syscall(SYS_wait4, 0, &status, 0, NULL), c);
+	T_EXITED(status, 5);
+	T_SYS_ERR(syscall(SYS_kill, -a, SIGTERM), ESRCH);
+}
+
+static void
+sessions(void)
+{
+	pid_t me = getpid();
+
+	T_SYS_EQ(syscall(SYS_getsid, 0) > 0, 1);
+	/* A group leader may not start a session. */
+	T_SYS_EQ(syscall(SYS_setpgid, 0, 0), 0);
+	T_SYS_ERR(syscall(SYS_setsid), EPERM);
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		if (syscall(SYS_setsid) != getpid())
+			_exit(1);
+		if (syscall(SYS_getsid, 0) != getpid() ||
+		    syscall(SYS_getpgrp) != getpid())
+			_exit(2);
+		/* A session leader cannot change its group. */
+		if (syscall(SYS_setpgid, 0, me) != -1 || errno != EPERM)
+			_exit(3);
+		_exit(0);
+	}
+	T_EXITED(t_wait(pid), 0);
+	/* A child in another session cannot be moved into our group. */
+	T_SYS_ERR(syscall(SYS_getsid, 0x3ffffff0), ESRCH);
+}
+
+static void
+setpgid_after_exec(void)
+{
+	int p[2];
+	char c;
+
+	/* The child tells the parent its exec is done: the pipe's write
+	 * end closes on exec. */
+	T_REQUIRE(pipe2(p, O_CLOEXEC) == 0);
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		close(p[0]);
+		char *argv[] = { (char *)t_self(), "linger", NULL };
+		execv(t_self(), argv);
+		_exit(2);
+	}
+	close(p[1]);
+	T_EQ(read(p[0], &c, 1), 0);
+	T_SYS_ERR(syscall(SYS_setpgid, pid, pid), EACCES);
+	syscall(SYS_kill, pid, SIGKILL);
+	T_SIGNALED(t_wait(pid), SIGKILL);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "linger") == 0)
+		t_linger();
+	t_init(argc, argv, "handlers");
+	T_RUN(handler_runs);
+	T_RUN(siginfo_kill_and_tkill);
+	T_RUN(blocked_signal_waits);
+	T_RUN(reset_hand);
+	T_RUN(no_defer);
+	T_RUN(fault_caught);
+	T_RUN(registers_survive);
+	T_RUN(eintr);
+	T_RUN(sa_restart);
+	T_RUN(sigsuspend_waits);
+	T_RUN(pause_until_signal);
+	T_RUN(sigchld_handler);
+	T_RUN(sigchld_ignored);
+	T_RUN(process_groups);
+	T_RUN(sessions);
+	T_RUN(setpgid_after_exec);
+	return t_done();
+}
