@@ -591,17 +591,21 @@ static long
 do_dup3(int old, int new, int flags, bool is_dup2)
 {
 	struct files *files = me()->files;
-	struct file *f = fd_get(files, old);
 
+	/* Linux's order of checks: the flags, old == new, the range of
+	 * new, and only then old itself. */
+	if (flags & ~O_CLOEXEC)
+		return -EINVAL;
+	if (old == new && !is_dup2)
+		return -EINVAL; /* dup2 allows it, dup3 not */
+	if (new < 0 || new >= FDS_MAX)
+		return -EBADF;
+	struct file *f = fd_get(files, old);
 	if (!f)
 		return -EBADF;
-	if (old == new) {
+	if (old == new) { /* dup2(fd, fd): nothing to do */
 		file_put(f);
-		return is_dup2 ? new : -EINVAL; /* dup2 allows it, dup3 not */
-	}
-	if (flags & ~O_CLOEXEC || new < 0 || new >= FDS_MAX) {
-		file_put(f);
-		return flags & ~O_CLOEXEC ? -EINVAL : -EBADF;
+		return new;
 	}
 	return fd_install_at(files, f, new, flags & O_CLOEXEC);
 }

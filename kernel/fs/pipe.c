@@ -35,6 +35,7 @@ struct pipe {
 	uint8_t *buf;
 	uint64_t head, tail; /* free-running: bytes written, bytes read */
 	int readers, writers;
+	bool reading; /* a reader is copying out: the others wait */
 	struct wait_queue readable, writable;
 };
 
@@ -62,8 +63,8 @@ pipe_read(struct file *f, void *user_buf, size_t size)
 	if (size == 0)
 		return 0;
 	uint64_t flags = spin_lock_irqsave(&p->lock);
-	while (pipe_used(p) == 0) {
-		if (p->writers == 0) {
+	while (pipe_used(p) == 0 || p->reading) {
+		if (pipe_used(p) == 0 && p->writers == 0) {
 			spin_unlock_irqrestore(&p->lock, flags);
 			return 0; /* end of file */
 		}
@@ -77,16 +78,32 @@ pipe_read(struct file *f, void *user_buf, size_t size)
 		}
 		wait_sleep(&p->readable, &p->lock);
 	}
-	/* Take what is there (at most one chunk: a short read is fine). */
-	size_t n = MIN(MIN(size, pipe_used(p)), sizeof(chunk));
-	for (size_t i = 0; i < n; i++)
-		chunk[i] = p->buf[(p->tail + i) % PIPE_SIZE];
-	p->tail += n;
+	/*
+	 * Take all that is there, up to @size, a chunk at a time: copy a
+	 * chunk out of the ring, then to the user, and only then take it
+	 * off the ring, so that a bad buffer (EFAULT) loses nothing.
+	 * Copying to the user can fault a page in, so the lock is not held
+	 * meanwhile; @reading keeps other readers from taking the same
+	 * bytes.
+	 */
+	size_t done = 0;
+	p->reading = true;
+	while (done < size && pipe_used(p) > 0) {
+		size_t n = MIN(MIN(size - done, pipe_used(p)), sizeof(chunk));
+		for (size_t i = 0; i < n; i++)
+			chunk[i] = p->buf[(p->tail + i) % PIPE_SIZE];
+		spin_unlock_irqrestore(&p->lock, flags);
+		bool fault = copy_to_user((uint8_t *)user_buf + done, chunk, n);
+		flags = spin_lock_irqsave(&p->lock);
+		if (fault)
+			break;
+		p->tail += n;
+		done += n;
+	}
+	p->reading = false;
 	spin_unlock_irqrestore(&p->lock, flags);
 	pipe_wake(p);
-	if (copy_to_user(user_buf, chunk, n))
-		return -EFAULT;
-	return (long)n;
+	return done ? (long)done : -EFAULT;
 }
 
 static long
@@ -207,6 +224,10 @@ pipe_create(int flags, struct file **read_end, struct file **write_end)
 	p->readers = p->writers = 1;
 	wait_queue_init(&p->readable, "pipe-read");
 	wait_queue_init(&p->writable, "pipe-write");
+	/* Numbers of their own, far above the initramfs's, so that fstat
+	 * tells two pipes apart (and both ends of one are the same). */
+	static uint32_t next_ino = 0x40000000;
+	inode->ino = __atomic_fetch_add(&next_ino, 1, __ATOMIC_RELAXED);
 	inode->mode = S_IFIFO | 0600;
 	inode->nlink = 1;
 	inode->ops = &pipe_ops;

@@ -133,8 +133,15 @@ long
 sys_ppoll(const struct syscall_args *a)
 {
 	struct timespec_k ts;
-	uint64_t deadline = 0;
+	uint64_t deadline = 0, mask;
+	struct task *t = current_task();
 
+	if (a->a[3]) { /* a signal mask for the wait, as sigsuspend's */
+		if (a->a[4] != sizeof(mask))
+			return -EINVAL;
+		if (copy_from_user(&mask, (const void *)a->a[3], sizeof(mask)))
+			return -EFAULT;
+	}
 	if (a->a[2]) {
 		if (copy_from_user(&ts, (const void *)a->a[2], sizeof(ts)))
 			return -EFAULT;
@@ -145,6 +152,25 @@ sys_ppoll(const struct syscall_args *a)
 			(uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
 		deadline = ns ? clock_ns() + ns : 1;
 	}
-	/* The signal mask argument: stored masks are not used yet. */
-	return do_poll((void *)a->a[0], a->a[1], deadline);
+	if (a->a[3]) {
+		t->saved_mask = t->sigmask;
+		t->restore_mask = true;
+		t->sigmask = mask & ~SIGNAL_UNBLOCKABLE;
+	}
+	long ret = do_poll((void *)a->a[0], a->a[1], deadline);
+	/* Interrupted: the old mask comes back after the handler runs (on
+	 * the way out). Otherwise it comes back now. */
+	if (a->a[3] && ret != -EINTR) {
+		t->sigmask = t->saved_mask;
+		t->restore_mask = false;
+	}
+	if (a->a[2]) { /* Linux writes back the time that was left */
+		uint64_t now = clock_ns(), left = 0;
+		if (deadline > 1 && deadline > now)
+			left = deadline - now;
+		ts.sec = (int64_t)(left / NSEC_PER_SEC);
+		ts.nsec = (int64_t)(left % NSEC_PER_SEC);
+		(void)copy_to_user((void *)a->a[2], &ts, sizeof(ts));
+	}
+	return ret;
 }
