@@ -461,7 +461,7 @@ def run_shell_test():
         (None, rb"init: Sprout \S+, starting /bin/sh"),
         (None, rb"\$ "),
         ("echo hello, world\n", rb"hello, world\n.*\$ "),
-        ("ls /bin\n", rb"cat\s+echo\s+false\s+fault\s+ls\s+motd\s+poweroff\s+sh\s+sleep\s+true\s+uname.*\$ "),
+        ("ls /bin\n", rb"cat\s+echo\s+false\s+fault\s+kill\s+ls\s+motd\s+poweroff\s+sh\s+sleep\s+true\s+uname.*\$ "),
         ("cat /etc/motd\n", rb"Welcome to Sprout.*\$ "),
         ("motd\n", rb"Welcome to Sprout.*\$ "),
         ("uname -sr\n", rb"Sprout \d+\.\d+\.\d+.*\$ "),
@@ -470,6 +470,13 @@ def run_shell_test():
         ("sleep 1 &\n", rb"\[\d+\].*\$ "),
         ("\x10", rb"\s1 init\s+WAITING.*\s0 idle\s"),
         ("wait\n", rb"Done.*\$ "),
+        ("echo a b | cat | cat\n", rb"\na b\n.*\$ "),
+        # Ctrl-C: SIGINT to the foreground group ends the pipeline (once
+        # Ctrl-P shows that it runs); the shell ignores it.
+        ("sleep 100 | cat\n", None),
+        (("\x10", 10), rb"\d+ sleep\s+WAITING"),
+        ("\x03", rb"\^C.*\$ "),
+        ("echo status $?\n", rb"status 130.*\$ "),
         ("fault null\n", rb"Segmentation fault.*\$ "),
         ("echo status $?\n", rb"status 139.*\$ "),
         ("fault ud2\n", rb"Illegal instruction.*\$ "),
@@ -478,10 +485,16 @@ def run_shell_test():
     ]
     problem = None
     for typed, pattern in steps:
-        if typed:
-            s.send(typed)
-        if not s.expect(pattern):
-            problem = "after typing %r, never saw %r" % (typed, pattern.decode())
+        # (text, n): type it up to n times, a second apart, until the
+        # pattern comes (for what the shell starts in the background).
+        text, tries = typed if isinstance(typed, tuple) else (typed, 1)
+        for _ in range(tries):
+            if text:
+                s.send(text)
+            if not pattern or s.expect(pattern, timeout=20 if tries == 1 else 1):
+                break
+        else:
+            problem = "after typing %r, never saw %r" % (text, pattern.decode())
             break
     s.close()
     return [Result(name, problem is None, problem or "", log,

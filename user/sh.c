@@ -5,14 +5,26 @@
  * built-in command or as a program. The words may be quoted: '...' keeps
  * everything as it is, "..." still expands $ (and \ escapes \ " $ in it),
  * and outside quotes \ escapes any character. $? is the last command's
- * exit status, $$ the shell's process ID and $NAME an environment
- * variable. A word that is only an unset $NAME disappears; an expanded
- * value is never split into several words. # starts a comment. A line
- * ending in & runs in the background.
+ * exit status, $$ the shell's process ID, $! that of the last background
+ * job and $NAME an environment variable. A word that is only an unset
+ * $NAME disappears; an expanded value is never split into several words.
+ * # starts a comment.
  *
- * Not there yet (the kernel lacks pipe, dup2 and signal delivery): pipes,
- * redirection, ';', '&&', '||', control flow, job control. The shell says
- * so instead of doing something surprising with '|', '<', '>' or ';'.
+ * A line is a list of pipelines:
+ *
+ *   a | b | c       a pipeline: each command's output is the next one's
+ *                   input; its status is the last command's
+ *   p1 ; p2         one after the other
+ *   p1 && p2        p2 only if p1 succeeded; || only if it failed
+ *   p &             in the background, as a job (jobs lists them)
+ *   <f >f >>f       redirections; N>f, N>&M and N>&- (close) name a
+ *                   descriptor N from 0 to 9
+ *
+ * The line is checked as a whole first, so that a syntax error anywhere
+ * runs nothing. Then each pipeline is expanded just before it runs, so
+ * that "false; echo $?" says 1. No control flow, no job control (the
+ * kernel has no process groups): the shell refuses what it does not
+ * know, such as "<<" or "&>", instead of doing something surprising.
  *
  *   sh              read commands from standard input; "$ " prompts
  *                   when standard input is a terminal
@@ -34,59 +46,107 @@
 #include <termios.h>
 #include <unistd.h>
 
+/* A line of MAX_LINE bytes fits in a pipeline, however it is made up:
+ * a command takes at least two bytes ("a|"), and so does a redirection. */
 enum {
-	MAX_LINE = 1024,   /* bytes in an input line */
-	MAX_WORDS = 64,	   /* words in a command */
-	WORD_SPACE = 4096, /* bytes of all the words, after expansion */
+	MAX_LINE = 1024,      /* bytes in an input line */
+	MAX_WORDS = MAX_LINE, /* words of a pipeline, and a NULL a command */
+	MAX_STAGES = MAX_LINE / 2, /* commands in a pipeline */
+	MAX_REDIRS = MAX_LINE / 2, /* redirections in a pipeline */
+	WORD_SPACE = 4096,	   /* bytes of all the words, after expansion */
+	MAX_JOBS = 32,		   /* background jobs at a time */
 };
 
-/* A parsed command line: argv points into buf. */
-struct command {
-	char *argv[MAX_WORDS + 1];
+/* What ends a pipeline, or one command of it. */
+enum op { OP_END, OP_SEMI, OP_AMP, OP_AND, OP_OR, OP_PIPE, OP_NONE };
+
+static const char *const op_names[] = {
+	"end of line", ";", "&", "&&", "||", "|"
+};
+
+/* A redirection: <, >, >>, >&M (R_DUP) or >&- (R_CLOSE) of descriptor fd. */
+struct redir {
+	int fd;
+	enum { R_IN, R_OUT, R_APPEND, R_DUP, R_CLOSE } kind;
+	const char *target; /* the file, or the descriptor M */
+};
+
+/* One command of a pipeline: argv points into the pipeline's words. */
+struct stage {
+	char **argv;
 	int argc;
-	int background; /* it ended with '&' */
+	int tokens; /* words and redirections written, even vanished ones */
+	struct redir *redirs;
+	int nredirs;
+};
+
+/* A parsed pipeline: the words point into buf. */
+struct pipeline {
+	struct stage stages[MAX_STAGES];
+	int nstages;
+	char *words[MAX_WORDS];
+	int nwords;
+	struct redir redirs[MAX_REDIRS];
+	int nredirs;
 	char buf[WORD_SPACE];
 	size_t len;
-	int overflow; /* buf or argv was too small */
+	int overflow;		     /* one of the arrays above was too small */
+	int error;		     /* a message has been printed */
+	const char *text, *text_end; /* where it is in the line */
 };
 
-static int status;	/* $?: the exit status of the last command */
-static int interactive; /* reading a terminal: prompt, ignore ^C */
+/* A background job: a pipeline the shell did not wait for. */
+struct job {
+	pid_t *pids; /* its processes; 0 once reaped; NULL: a free slot */
+	int count;   /* how many */
+	int running; /* how many not reaped yet */
+	int wstatus; /* the last process's, which is the job's */
+	char *text;  /* the command, for jobs */
+};
+
+static int status;		  /* $?: the exit status of the last command */
+static pid_t last_job;		  /* $!: the last background process */
+static int interactive;		  /* reading a terminal: prompt, ignore ^C */
+static struct job jobs[MAX_JOBS]; /* job [N] is jobs[N - 1] */
 
 /* ---- Parsing -------------------------------------------------------- */
 
 /* Appends one character to the word being built. */
 static void
-put(struct command *c, char ch)
+put(struct pipeline *p, char ch)
 {
-	if (c->len < WORD_SPACE)
-		c->buf[c->len++] = ch;
+	if (p->len < WORD_SPACE)
+		p->buf[p->len++] = ch;
 	else
-		c->overflow = 1;
+		p->overflow = 1;
 }
 
 static void
-put_string(struct command *c, const char *s)
+put_string(struct pipeline *p, const char *s)
 {
 	while (*s)
-		put(c, *s++);
+		put(p, *s++);
 }
 
-/* Expands the $ at s into c; returns where the line goes on. */
+/* Expands the $ at s into p; returns where the line goes on. */
 static const char *
-expand(const char *s, struct command *c)
+expand(const char *s, struct pipeline *p)
 {
 	char number[16];
 
 	s++; /* the '$' */
-	if (*s == '?' || *s == '$') {
-		snprintf(number, sizeof number, "%d",
-			 *s == '?' ? status : (int)getpid());
-		put_string(c, number);
+	if (*s == '?' || *s == '$' || *s == '!') {
+		int n = *s == '?'   ? status
+			: *s == '$' ? (int)getpid()
+				    : last_job;
+		if (*s != '!' || last_job > 0) { /* $! is empty before a job */
+			snprintf(number, sizeof number, "%d", n);
+			put_string(p, number);
+		}
 		return s + 1;
 	}
 	if (!isalpha((unsigned char)*s) && *s != '_') {
-		put(c, '$'); /* a lone '$' stands for itself */
+		put(p, '$'); /* a lone '$' stands for itself */
 		return s;
 	}
 	char name[64];
@@ -99,7 +159,7 @@ expand(const char *s, struct command *c)
 	name[n] = '\0';
 	const char *value = getenv(name);
 	if (value)
-		put_string(c, value);
+		put_string(p, value);
 	return s;
 }
 
@@ -110,97 +170,316 @@ is_special(char ch)
 	return ch != '\0' && strchr(" \t&|;<>", ch) != NULL;
 }
 
-/*
- * Splits line into c's words, expanding $ as it goes. Returns 0, or -1
- * after printing why the line makes no sense.
- */
-static int
-parse(const char *s, struct command *c)
+/* The operator at s, if any; its length goes to *len. */
+static enum op
+operator_at(const char *s, int *len)
 {
-	c->argc = 0;
-	c->len = 0;
-	c->background = 0;
-	c->overflow = 0;
+	*len = 1;
+	switch (*s) {
+	case '\0':
+	case '#': /* a comment runs to the end of the line */
+		*len = 0;
+		return OP_END;
+	case ';':
+		return OP_SEMI;
+	case '&':
+		*len = s[1] == '&' ? 2 : 1;
+		return s[1] == '&' ? OP_AND : OP_AMP;
+	case '|':
+		*len = s[1] == '|' ? 2 : 1;
+		return s[1] == '|' ? OP_OR : OP_PIPE;
+	}
+	return OP_NONE;
+}
 
-	for (;;) {
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (*s == '\0' || *s == '#')
-			break;
-		if (c->background) {
-			fprintf(stderr, "sh: '&' must end the line\n");
-			return -1;
-		}
-		if (*s == '&') {
-			c->background = 1;
-			s++;
-			continue;
-		}
-		if (is_special(*s)) {
-			fprintf(stderr,
-				"sh: '%c' is not supported yet "
-				"(no pipes, redirection or ';')\n",
-				*s);
-			return -1;
-		}
+/*
+ * Reads the word at *sp into p->buf, expanding $ as it goes, and moves *sp
+ * past it. Returns the word, or NULL when there is none: $UNSET alone is
+ * no word at all, but "" is an empty one.
+ */
+static char *
+parse_word(const char **sp, struct pipeline *p)
+{
+	const char *s = *sp;
+	size_t start = p->len;
+	int quoted = 0;
 
-		/* One word, made of plain, quoted and expanded pieces. */
-		size_t start = c->len;
-		int quoted = 0;
-		while (*s != '\0' && !is_special(*s)) {
-			if (*s == '\\') {
-				s++;
-				if (*s != '\0')
-					put(c, *s++);
-			} else if (*s == '\'') {
-				quoted = 1;
-				for (s++; *s != '\0' && *s != '\''; s++)
-					put(c, *s);
-				if (*s++ != '\'')
-					goto unterminated;
-			} else if (*s == '"') {
-				quoted = 1;
-				for (s++; *s != '\0' && *s != '"';) {
-					if (*s == '$') {
-						s = expand(s, c);
-						continue;
-					}
-					if (*s == '\\' && s[1] != '\0' &&
-					    strchr("\\\"$", s[1]))
-						s++;
-					put(c, *s++);
+	while (*s != '\0' && !is_special(*s)) {
+		if (*s == '\\') {
+			s++;
+			if (*s != '\0')
+				put(p, *s++);
+		} else if (*s == '\'') {
+			quoted = 1;
+			for (s++; *s != '\0' && *s != '\''; s++)
+				put(p, *s);
+			if (*s++ != '\'')
+				goto unterminated;
+		} else if (*s == '"') {
+			quoted = 1;
+			for (s++; *s != '\0' && *s != '"';) {
+				if (*s == '$') {
+					s = expand(s, p);
+					continue;
 				}
-				if (*s++ != '"')
-					goto unterminated;
-			} else if (*s == '$') {
-				s = expand(s, c);
-			} else {
-				put(c, *s++);
+				if (*s == '\\' && s[1] != '\0' &&
+				    strchr("\\\"$", s[1]))
+					s++;
+				put(p, *s++);
 			}
+			if (*s++ != '"')
+				goto unterminated;
+		} else if (*s == '$') {
+			s = expand(s, p);
+		} else {
+			put(p, *s++);
 		}
-		/* $UNSET alone is no word at all, but "" is an empty one. */
-		if (c->len == start && !quoted)
-			continue;
-		put(c, '\0');
-		if (c->argc == MAX_WORDS)
-			c->overflow = 1;
-		else
-			c->argv[c->argc++] = c->buf + start;
 	}
-	c->argv[c->argc] = NULL;
-	if (c->overflow) {
-		fprintf(stderr, "sh: command too long\n");
-		return -1;
-	}
-	if (c->background && c->argc == 0) {
-		fprintf(stderr, "sh: '&' needs a command before it\n");
-		return -1;
-	}
-	return 0;
+	*sp = s;
+	if (p->len == start && !quoted)
+		return NULL;
+	put(p, '\0');
+	return p->overflow ? NULL : p->buf + start;
 
 unterminated:
 	fprintf(stderr, "sh: unterminated quote\n");
+	p->error = 1;
+	*sp = s - 1; /* the '\0' */
+	return NULL;
+}
+
+/*
+ * Reads the redirection at *sp ("<f", "2>>f", ">&2", "2>&-") into p and
+ * moves *sp past it. Returns 0, or -1 after saying what is wrong.
+ */
+static int
+parse_redir(const char **sp, struct pipeline *p)
+{
+	const char *s = *sp, *op = isdigit((unsigned char)*s) ? s + 1 : s;
+	struct redir r = { .fd = op == s ? *op == '>' : *s - '0' };
+
+	s = op + 1;
+	r.kind = *op == '<' ? R_IN : R_OUT;
+	if (*op == '>' && *s == '>') {
+		r.kind = R_APPEND;
+		s++;
+	} else if (*s == '&') {
+		r.kind = R_DUP;
+		s++;
+	} else if (*s == '<' || *s == '>' || *s == '|') {
+		fprintf(stderr, "sh: '%.2s' is not supported\n", op);
+		return -1;
+	}
+	int oplen = (int)(s - op);
+	while (*s == ' ' || *s == '\t')
+		s++;
+	int len;
+	if (operator_at(s, &len) == OP_NONE && !is_special(*s))
+		r.target = parse_word(&s, p);
+	*sp = s;
+	if (p->error || p->overflow)
+		return -1;
+	if (!r.target) {
+		fprintf(stderr, "sh: '%.*s' needs a file name after it\n",
+			oplen, op);
+		return -1;
+	}
+	if (r.kind == R_DUP && strcmp(r.target, "-") == 0) {
+		r.kind = R_CLOSE;
+	} else if (r.kind == R_DUP && (!isdigit((unsigned char)r.target[0]) ||
+				       r.target[1] != '\0')) {
+		fprintf(stderr, "sh: '%.*s%s': not a descriptor from 0 to 9\n",
+			oplen, op, r.target);
+		return -1;
+	}
+	if (p->nredirs == MAX_REDIRS) {
+		p->overflow = 1;
+		return -1;
+	}
+	p->redirs[p->nredirs++] = r;
+	return 0;
+}
+
+/* Ends the command being parsed, with a NULL after its words. */
+static void
+end_stage(struct pipeline *p)
+{
+	if (p->nwords == MAX_WORDS)
+		p->overflow = 1;
+	else
+		p->words[p->nwords++] = NULL;
+}
+
+/* Starts the next command of p. */
+static void
+start_stage(struct pipeline *p)
+{
+	if (p->nstages == MAX_STAGES || p->nwords == MAX_WORDS) {
+		p->overflow = 1;
+		return;
+	}
+	struct stage *st = &p->stages[p->nstages++];
+	*st = (struct stage){ .argv = p->words + p->nwords,
+			      .redirs = p->redirs + p->nredirs };
+}
+
+/*
+ * Parses the pipeline at *sp into p, expanding $ as it goes, and moves *sp
+ * past the operator that ends it, which it returns. A line with nothing
+ * left on it gives a pipeline of no commands. Returns -1 after printing
+ * why the line makes no sense.
+ */
+static int
+parse_pipeline(const char **sp, struct pipeline *p)
+{
+	const char *s = *sp;
+	enum op op;
+	int len;
+
+	p->nstages = p->nwords = p->nredirs = 0;
+	p->len = 0;
+	p->overflow = p->error = 0;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	p->text = s;
+	start_stage(p);
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		struct stage *st = &p->stages[p->nstages - 1];
+		if (*s == '&' && s[1] == '>') { /* bash's ">f 2>&1" */
+			fprintf(stderr, "sh: '&>' is not supported\n");
+			return -1;
+		}
+		op = operator_at(s, &len);
+		if (op != OP_NONE) {
+			if (st->tokens == 0 &&
+			    (op != OP_END || p->nstages > 1)) {
+				fprintf(stderr, "sh: syntax error near '%s'\n",
+					op_names[op]);
+				return -1;
+			}
+			if (st->tokens == 0)
+				p->nstages = 0; /* nothing at all */
+			else
+				end_stage(p);
+			p->text_end = s;
+			while (p->text_end > p->text &&
+			       (p->text_end[-1] == ' ' ||
+				p->text_end[-1] == '\t'))
+				p->text_end--;
+			s += len;
+			if (op != OP_PIPE)
+				break;
+			start_stage(p);
+			if (p->overflow)
+				break;
+			continue;
+		}
+		const char *r = isdigit((unsigned char)*s) ? s + 1 : s;
+		if (*r == '<' || *r == '>') {
+			if (parse_redir(&s, p) < 0 && !p->overflow)
+				return -1;
+			st->nredirs++;
+		} else {
+			char *word = parse_word(&s, p);
+			if (p->error)
+				return -1;
+			if (word && p->nwords < MAX_WORDS - 1) {
+				p->words[p->nwords++] = word;
+				st->argc++;
+			} else if (word) {
+				p->overflow = 1; /* one word left for NULL */
+			}
+		}
+		st->tokens++;
+		if (p->overflow)
+			break;
+	}
+	if (p->overflow) {
+		fprintf(stderr, "sh: command too long\n");
+		return -1;
+	}
+	*sp = s;
+	return op;
+}
+
+/* ---- Jobs ----------------------------------------------------------- */
+
+/* How a process ended, in words: "Done", "Exit 3", "Terminated". */
+static const char *
+how_it_ended(int wstatus)
+{
+	static char text[80];
+
+	if (WIFSIGNALED(wstatus)) {
+		snprintf(text, sizeof text, "%s%s",
+			 strsignal(WTERMSIG(wstatus)),
+			 WCOREDUMP(wstatus) ? " (core dumped)" : "");
+		return text;
+	}
+	if (WEXITSTATUS(wstatus) == 0)
+		return "Done";
+	snprintf(text, sizeof text, "Exit %d", WEXITSTATUS(wstatus));
+	return text;
+}
+
+/* Makes a job of the processes of a background pipeline; returns [N]. */
+static int
+add_job(const pid_t *pids, int count, const char *text, size_t len)
+{
+	for (int i = 0; i < MAX_JOBS; i++) {
+		struct job *j = &jobs[i];
+		if (j->pids)
+			continue;
+		j->pids = malloc(count * sizeof *pids);
+		j->text = strndup(text, len);
+		if (!j->pids || !j->text) {
+			free(j->pids);
+			free(j->text);
+			*j = (struct job){ 0 };
+			return -1;
+		}
+		memcpy(j->pids, pids, count * sizeof *pids);
+		j->count = j->running = count;
+		return i + 1;
+	}
 	return -1;
+}
+
+/* Process pid has ended: tells how its job ended once all of it has. */
+static void
+job_exited(pid_t pid, int wstatus)
+{
+	for (int i = 0; i < MAX_JOBS; i++) {
+		struct job *j = &jobs[i];
+		for (int k = 0; j->pids && k < j->count; k++) {
+			if (j->pids[k] != pid)
+				continue;
+			j->pids[k] = 0;
+			if (k == j->count - 1)
+				j->wstatus = wstatus;
+			if (--j->running > 0)
+				return;
+			fprintf(stderr, "[%d] %s  %s\n", i + 1,
+				how_it_ended(j->wstatus), j->text);
+			free(j->pids);
+			free(j->text);
+			*j = (struct job){ 0 };
+			return;
+		}
+	}
+}
+
+/* Reaps the background processes that have ended, without waiting. */
+static void
+reap_jobs(void)
+{
+	pid_t pid;
+	int wstatus;
+
+	while ((pid = wait4(-1, &wstatus, WNOHANG, NULL)) > 0)
+		job_exited(pid, wstatus);
 }
 
 /* ---- Children ------------------------------------------------------- */
@@ -212,47 +491,6 @@ exit_code(int wstatus)
 	if (WIFSIGNALED(wstatus))
 		return 128 + WTERMSIG(wstatus);
 	return WEXITSTATUS(wstatus);
-}
-
-/* How a signal's death is told: "Segmentation fault (core dumped)". */
-static void
-print_signal(int wstatus)
-{
-	int sig = WTERMSIG(wstatus);
-
-	/* ^C and a closed pipe are what the user expects; stay quiet. */
-	if (sig == SIGINT) {
-		fputc('\n', stderr);
-		return;
-	}
-	if (sig == SIGPIPE)
-		return;
-	fprintf(stderr, "%s%s\n", strsignal(sig),
-		WCOREDUMP(wstatus) ? " (core dumped)" : "");
-}
-
-/* Tells how background job pid ended, as "[pid] Done". */
-static void
-report_job(pid_t pid, int wstatus)
-{
-	fprintf(stderr, "[%d] ", (int)pid);
-	if (WIFSIGNALED(wstatus))
-		print_signal(wstatus);
-	else if (WEXITSTATUS(wstatus) == 0)
-		fprintf(stderr, "Done\n");
-	else
-		fprintf(stderr, "Exit %d\n", WEXITSTATUS(wstatus));
-}
-
-/* Reaps the background jobs that have finished, without waiting. */
-static void
-reap_jobs(void)
-{
-	pid_t pid;
-	int wstatus;
-
-	while ((pid = wait4(-1, &wstatus, WNOHANG, NULL)) > 0)
-		report_job(pid, wstatus);
 }
 
 /*
@@ -298,43 +536,184 @@ exec_command(char **argv)
 	_exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
 }
 
-/* Runs c's program in a child; waits for it unless it is a background job. */
+/* Makes from the descriptor to; closes from. */
 static void
-run_program(struct command *c)
+move_fd(int from, int to)
 {
-	/* Anything still in stdout's buffer would be written twice. */
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "sh: fork: %s\n", strerror(errno));
-		status = 1;
-		return;
+	if (from != to) {
+		dup2(from, to);
+		close(from);
 	}
-	if (pid == 0) {
-		/* Ignored signals stay ignored across execve: undo that. */
-		if (interactive) {
-			signal(SIGINT, SIG_DFL);
-			signal(SIGQUIT, SIG_DFL);
-		}
-		exec_command(c->argv);
-	}
+}
 
-	if (c->background) {
-		fprintf(stderr, "[%d]\n", (int)pid);
-		status = 0;
-		return;
+/* Carries out one redirection; returns 0, or -1 after saying why not. */
+static int
+redirect(const struct redir *r)
+{
+	static const int flags[] = {
+		[R_IN] = O_RDONLY,
+		[R_OUT] = O_WRONLY | O_CREAT | O_TRUNC,
+		[R_APPEND] = O_WRONLY | O_CREAT | O_APPEND,
+	};
+
+	if (r->kind == R_CLOSE) {
+		close(r->fd);
+		return 0;
 	}
+	if (r->kind == R_DUP) {
+		if (dup2(r->target[0] - '0', r->fd) < 0) {
+			fprintf(stderr, "sh: %s: %s\n", r->target,
+				strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	int fd = open(r->target, flags[r->kind], 0666);
+	if (fd < 0) {
+		fprintf(stderr, "sh: %s: %s\n", r->target, strerror(errno));
+		return -1;
+	}
+	move_fd(fd, r->fd);
+	return 0;
+}
+
+/* A command the shell runs itself (they are at the end of the file). */
+struct builtin {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct builtin *find_builtin(const char *name);
+
+/*
+ * In the child: runs one command of a pipeline, reading from in and
+ * writing to out[1] when they are not -1. Never returns.
+ */
+static void
+run_stage(struct stage *st, int in, const int out[2], int background)
+{
+	/* Ignored signals stay ignored across execve. A shell without job
+	 * control keeps ^C away from background jobs; in the foreground
+	 * the child gets the default actions that we gave up. */
+	if (background) {
+		signal(SIGINT, SIG_IGN);
+		signal(SIGQUIT, SIG_IGN);
+	} else if (interactive) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+	}
+	/* Nor should a background job read what is typed for the shell,
+	 * where there is a /dev/null to read instead (not on Sprout yet). */
+	if (background && in < 0) {
+		int fd = open("/dev/null", O_RDONLY);
+		if (fd >= 0)
+			move_fd(fd, 0);
+	}
+	/* Keep only the ends this command uses, as 0 and 1. */
+	if (in >= 0)
+		move_fd(in, 0);
+	if (out[1] >= 0)
+		move_fd(out[1], 1);
+	if (out[0] >= 0)
+		close(out[0]);
+
+	for (int i = 0; i < st->nredirs; i++)
+		if (redirect(&st->redirs[i]) < 0)
+			_exit(1);
+	if (st->argc == 0) /* only redirections */
+		_exit(0);
+	const struct builtin *b = find_builtin(st->argv[0]);
+	if (b)
+		exit(b->run(st->argc, st->argv)); /* exit: flush stdout */
+	exec_command(st->argv);
+}
+
+/* Waits for pid, a child; returns its wait status. */
+static int
+wait_child(pid_t pid)
+{
 	int wstatus;
+
 	while (wait4(pid, &wstatus, 0, NULL) < 0) {
 		if (errno != EINTR) {
 			fprintf(stderr, "sh: wait4: %s\n", strerror(errno));
-			status = 1;
-			return;
+			return 1 << 8; /* as if it exited with 1 */
 		}
 	}
-	if (WIFSIGNALED(wstatus))
-		print_signal(wstatus);
-	status = exit_code(wstatus);
+	return wstatus;
+}
+
+/*
+ * Runs p's commands, each in a child, with a pipe between each pair.
+ * Waits for all of them, or makes a job of them with background.
+ */
+static void
+run_children(struct pipeline *p, int background)
+{
+	static pid_t pids[MAX_STAGES];
+	int started = 0, in = -1, failed = 0;
+
+	/* Anything still in stdout's buffer would be written twice. */
+	fflush(NULL);
+	for (int i = 0; i < p->nstages; i++) {
+		int out[2] = { -1, -1 };
+		/* Close-on-exec: an end left over anywhere must not stay
+		 * open in a program, or its reader never sees the end. */
+		if (i < p->nstages - 1 && pipe2(out, O_CLOEXEC) < 0) {
+			fprintf(stderr, "sh: pipe: %s\n", strerror(errno));
+			failed = 1;
+			break;
+		}
+		pid_t pid = fork();
+		if (pid < 0) {
+			fprintf(stderr, "sh: fork: %s\n", strerror(errno));
+			if (out[0] >= 0) {
+				close(out[0]);
+				close(out[1]);
+			}
+			failed = 1;
+			break;
+		}
+		if (pid == 0)
+			run_stage(&p->stages[i], in, out, background);
+		pids[started++] = pid;
+		/* The shell keeps only the read end for the next command. */
+		if (in >= 0)
+			close(in);
+		if (out[1] >= 0)
+			close(out[1]);
+		in = out[0];
+	}
+	if (in >= 0)
+		close(in);
+
+	if (background && started > 0) {
+		int n = add_job(pids, started, p->text, p->text_end - p->text);
+		if (n > 0)
+			fprintf(stderr, "[%d] %d\n", n, (int)pids[started - 1]);
+		else
+			fprintf(stderr, "sh: too many jobs; %d is not listed\n",
+				(int)pids[started - 1]);
+		last_job = pids[started - 1];
+		status = failed;
+		return;
+	}
+	int wstatus = 0, interrupted = 0;
+	for (int i = 0; i < started; i++) {
+		wstatus = wait_child(pids[i]);
+		/* Say how a program died, as other shells do, except for ^C
+		 * (the user knows) and a closed pipe (expected). */
+		if (!WIFSIGNALED(wstatus))
+			continue;
+		if (WTERMSIG(wstatus) == SIGINT)
+			interrupted = 1;
+		else if (WTERMSIG(wstatus) != SIGPIPE)
+			fprintf(stderr, "%s\n", how_it_ended(wstatus));
+	}
+	if (interrupted)
+		fputc('\n', stderr);
+	status = failed ? 1 : exit_code(wstatus);
 }
 
 /* ---- Built-in commands ---------------------------------------------- */
@@ -383,10 +762,29 @@ builtin_wait(int argc, char **argv)
 		int wstatus;
 		pid_t pid = wait4(-1, &wstatus, 0, NULL);
 		if (pid > 0)
-			report_job(pid, wstatus);
+			job_exited(pid, wstatus);
 		else if (errno != EINTR)
 			return 0; /* ECHILD: no children left */
 	}
+}
+
+/* jobs: lists the background jobs still running, with their processes. */
+static int
+builtin_jobs(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	reap_jobs(); /* those that have ended say so, and go */
+	for (int i = 0; i < MAX_JOBS; i++) {
+		if (!jobs[i].pids)
+			continue;
+		printf("[%d]", i + 1);
+		for (int k = 0; k < jobs[i].count; k++)
+			if (jobs[i].pids[k])
+				printf(" %d", (int)jobs[i].pids[k]);
+		printf("  Running  %s\n", jobs[i].text);
+	}
+	return 0;
 }
 
 /* export NAME=value...: set variables for us and our children. */
@@ -420,23 +818,30 @@ builtin_export(int argc, char **argv)
 
 static int builtin_help(int argc, char **argv);
 
-static const struct builtin {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *help;
-} builtins[] = {
+static const struct builtin builtins[] = {
 	{ "cd", builtin_cd,
 	  "cd [dir]         change directory ($HOME if none)" },
 	{ "exit", builtin_exit,
 	  "exit [n]         leave the shell with status n" },
 	{ "wait", builtin_wait,
 	  "wait             wait for every background job" },
+	{ "jobs", builtin_jobs,
+	  "jobs             list the background jobs and their pids" },
 	{ "export", builtin_export,
 	  "export NAME=val  set an environment variable" },
 	{ "help", builtin_help, "help             this text" },
 };
 
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
+
+static const struct builtin *
+find_builtin(const char *name)
+{
+	for (size_t i = 0; i < NBUILTINS; i++)
+		if (strcmp(name, builtins[i].name) == 0)
+			return &builtins[i];
+	return NULL;
+}
 
 static int
 builtin_help(int argc, char **argv)
@@ -448,34 +853,113 @@ builtin_help(int argc, char **argv)
 		printf("  %s\n", builtins[i].help);
 	printf("Anything else runs a program, found in $PATH unless the name "
 	       "has a '/'.\n"
-	       "  cmd args &       run in the background\n"
-	       "  '...' \"...\" \\    quoting; $? $$ $NAME expand\n"
-	       "No pipes, redirection, ';' or job control yet.\n");
+	       "  a | b | c        a pipeline\n"
+	       "  a ; b   a && b   a || b   one after the other, if a "
+	       "succeeded, if it failed\n"
+	       "  cmd &            run in the background (kill PID stops it)\n"
+	       "  <f  >f  >>f  2>&1  2>&-   redirections\n"
+	       "  '...' \"...\" \\    quoting; $? $$ $! $NAME expand\n");
 	return 0;
+}
+
+/*
+ * Runs a built-in in the shell itself, with its redirections for the time
+ * it runs: each descriptor it changes is saved and put back afterwards,
+ * close-on-exec flag included.
+ */
+static int
+run_builtin(const struct builtin *b, struct stage *st)
+{
+	int saved[MAX_REDIRS], fdflags[MAX_REDIRS], done, ret = 1;
+
+	fflush(NULL);
+	for (done = 0; done < st->nredirs; done++) {
+		/* -1 when it was closed: then it is closed again after. */
+		int fd = st->redirs[done].fd;
+		fdflags[done] = fcntl(fd, F_GETFD);
+		saved[done] = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+		if (redirect(&st->redirs[done]) < 0) {
+			done++;
+			goto restore;
+		}
+	}
+	ret = b->run(st->argc, st->argv);
+	fflush(NULL);
+restore:
+	while (done-- > 0) {
+		int fd = st->redirs[done].fd;
+		if (saved[done] >= 0) {
+			move_fd(saved[done], fd);
+			fcntl(fd, F_SETFD, fdflags[done]);
+		} else {
+			close(fd);
+		}
+	}
+	return ret;
 }
 
 /* ---- The main loop -------------------------------------------------- */
 
-/* Parses and runs one line, setting status. */
+/*
+ * Goes through the pipelines of line. With run 0 it only checks them, and
+ * returns -1 if one makes no sense; with run 1 it runs them, setting
+ * status.
+ */
+static int
+run_list(const char *line, int run)
+{
+	static struct pipeline p; /* static: 40 KiB */
+	enum op before = OP_SEMI; /* the operator before this pipeline */
+
+	for (const char *s = line;;) {
+		int op = parse_pipeline(&s, &p);
+		if (op < 0)
+			return -1;
+		if (p.nstages == 0) {
+			if (before == OP_AND || before == OP_OR) {
+				fprintf(stderr,
+					"sh: '%s' needs a command after "
+					"it\n",
+					op_names[before]);
+				return -1;
+			}
+			return 0;
+		}
+		if (op == OP_AMP && (before == OP_AND || before == OP_OR)) {
+			fprintf(stderr, "sh: '&' after '&&' or '||' is not "
+					"supported\n");
+			return -1;
+		}
+		/* && runs it after a success, || after a failure. */
+		int skip = (before == OP_AND && status != 0) ||
+			   (before == OP_OR && status == 0);
+		if (run && !skip) {
+			const struct builtin *b = NULL;
+			struct stage *st = &p.stages[0];
+			if (p.nstages == 1 && op != OP_AMP && st->argc > 0)
+				b = find_builtin(st->argv[0]);
+			/* Built-ins change the shell: run them in it, unless
+			 * they are part of a pipeline or a job. */
+			if (b)
+				status = run_builtin(b, st);
+			else
+				run_children(&p, op == OP_AMP);
+		}
+		if (op == OP_END)
+			return 0;
+		before = op;
+	}
+}
+
+/* Runs one line, setting status. A syntax error anywhere runs nothing. */
 static void
 run_line(const char *line)
 {
-	static struct command c; /* static: 4 KiB is a lot for one frame */
-
-	if (parse(line, &c) < 0) {
+	if (run_list(line, 0) < 0) {
 		status = 2; /* what shells return for a syntax error */
 		return;
 	}
-	if (c.argc == 0)
-		return;
-	/* Built-ins run in the shell itself, even with '&'. */
-	for (size_t i = 0; i < NBUILTINS; i++) {
-		if (strcmp(c.argv[0], builtins[i].name) == 0) {
-			status = builtins[i].run(c.argc, c.argv);
-			return;
-		}
-	}
-	run_program(&c);
+	run_list(line, 1);
 }
 
 /*
@@ -530,7 +1014,8 @@ main(int argc, char **argv)
 		return status;
 	}
 	if (argc > 1) {
-		fd = open(argv[1], O_RDONLY);
+		/* Close-on-exec: our programs have no use for the script. */
+		fd = open(argv[1], O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			fprintf(stderr, "sh: %s: %s\n", argv[1],
 				strerror(errno));
