@@ -85,6 +85,9 @@ long sys_arch_prctl(const struct syscall_args *a);
 long sys_clone(const struct syscall_args *a);
 long sys_futex(const struct syscall_args *a);
 
+/* The wall clock (CLOCK_REALTIME) in nanoseconds since 1970. */
+uint64_t realtime_ns(void);
+
 /* kernel/proc/exec.c */
 long sys_execve(const struct syscall_args *a);
 

@@ -24,16 +24,18 @@
 #include "sched/task.h"
 #include "sched/wait.h"
 
-#define FUTEX_WAIT	   0
-#define FUTEX_WAKE	   1
-#define FUTEX_REQUEUE	   3
-#define FUTEX_CMP_REQUEUE  4
-#define FUTEX_WAIT_BITSET  9
-#define FUTEX_WAKE_BITSET  10
-#define FUTEX_PRIVATE_FLAG 128
-#define FUTEX_CMD_MASK	   127
-#define FUTEX_BUCKETS	   64
-#define NSEC_PER_SEC	   1000000000ull
+#define FUTEX_WAIT	     0
+#define FUTEX_WAKE	     1
+#define FUTEX_REQUEUE	     3
+#define FUTEX_CMP_REQUEUE    4
+#define FUTEX_WAIT_BITSET    9
+#define FUTEX_WAKE_BITSET    10
+#define FUTEX_PRIVATE_FLAG   128
+#define FUTEX_CLOCK_REALTIME 256
+#define FUTEX_CMD_MASK	     127
+#define FUTEX_BITSET_ANY     0xffffffffu
+#define FUTEX_BUCKETS	     64
+#define NSEC_PER_SEC	     1000000000ull
 
 struct futex_key {
 	uint64_t a, b; /* (mm, address) or (physical address, 0) */
@@ -41,6 +43,7 @@ struct futex_key {
 
 struct futex_waiter {
 	struct futex_key key;
+	uint32_t bitset; /* FUTEX_WAKE_BITSET wakes it if the sets meet */
 	bool woken;
 	struct wait_queue queue; /* just this waiter */
 	struct futex_waiter *next;
@@ -89,16 +92,17 @@ futex_key_of(vaddr_t uaddr, bool private_futex, struct futex_key *key)
 	return 0;
 }
 
-/* Wake up to @count waiters with @key. Caller holds futex_lock. */
+/* Wake up to @count waiters with @key whose bitset meets @bitset.
+ * Caller holds futex_lock. */
 static int
-wake_locked(const struct futex_key *key, int count)
+wake_locked(const struct futex_key *key, int count, uint32_t bitset)
 {
 	int woken = 0;
 	struct futex_waiter **link = &buckets[bucket_of(key)];
 
 	while (*link && woken < count) {
 		struct futex_waiter *w = *link;
-		if (!same_key(&w->key, key)) {
+		if (!same_key(&w->key, key) || !(w->bitset & bitset)) {
 			link = &w->next;
 			continue;
 		}
@@ -118,11 +122,11 @@ futex_wake_address(struct mm *mm, vaddr_t uaddr, int count)
 	struct futex_key priv = { (uint64_t)mm, uaddr };
 	paddr_t pa;
 	uint64_t irq = spin_lock_irqsave(&futex_lock);
-	int woken = wake_locked(&priv, count);
+	int woken = wake_locked(&priv, count, FUTEX_BITSET_ANY);
 
 	if (woken < count && paging_translate(mm->root, uaddr, &pa, NULL)) {
 		struct futex_key shared = { pa, 0 };
-		woken += wake_locked(&shared, count - woken);
+		woken += wake_locked(&shared, count - woken, FUTEX_BITSET_ANY);
 	}
 	spin_unlock_irqrestore(&futex_lock, irq);
 	return woken;
@@ -142,9 +146,9 @@ unlink_waiter(struct futex_waiter *w)
 
 static long
 futex_wait(vaddr_t uaddr, uint32_t expected, bool private_futex,
-	   uint64_t deadline_ns)
+	   uint64_t deadline_ns, uint32_t bitset)
 {
-	struct futex_waiter w = { 0 };
+	struct futex_waiter w = { .bitset = bitset };
 	uint32_t now;
 
 	int err = futex_key_of(uaddr, private_futex, &w.key);
@@ -207,8 +211,19 @@ futex_requeue(vaddr_t uaddr, vaddr_t uaddr2, bool private_futex, int count,
 			return err;
 		}
 	}
-	int done = wake_locked(&from, count);
+	int done = wake_locked(&from, count, FUTEX_BITSET_ANY);
 	int moved = 0;
+	if (same_key(&from, &to)) {
+		/* Onto the same word: nothing moves, but Linux counts the
+		 * waiters it would have moved. (Moving them would find them
+		 * again on the same list, for ever.) */
+		for (struct futex_waiter *w = buckets[bucket_of(&from)];
+		     w && moved < requeue; w = w->next)
+			if (same_key(&w->key, &from))
+				moved++;
+		spin_unlock_irqrestore(&futex_lock, irq);
+		return done + moved;
+	}
 	struct futex_waiter **link = &buckets[bucket_of(&from)];
 	while (*link && moved < requeue) {
 		struct futex_waiter *w = *link;
@@ -236,13 +251,20 @@ sys_futex(const struct syscall_args *a)
 	uint32_t val = (uint32_t)a->a[2];
 	const void *user_timeout = (const void *)a->a[3];
 	bool private_futex = op & FUTEX_PRIVATE_FLAG;
+	uint32_t bitset = cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAKE_BITSET
+				  ? (uint32_t)a->a[5]
+				  : FUTEX_BITSET_ANY;
 	struct timespec_k ts;
 	uint64_t deadline = 0;
 
+	/* The wall clock only means something for a wait's timeout. */
+	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT &&
+	    cmd != FUTEX_WAIT_BITSET)
+		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
 	case FUTEX_WAIT_BITSET:
-		if (cmd == FUTEX_WAIT_BITSET && (uint32_t)a->a[5] == 0)
+		if (bitset == 0)
 			return -EINVAL;
 		if (user_timeout) {
 			if (copy_from_user(&ts, user_timeout, sizeof(ts)))
@@ -252,22 +274,33 @@ sys_futex(const struct syscall_args *a)
 				return -EINVAL;
 			uint64_t ns = (uint64_t)ts.sec * NSEC_PER_SEC +
 				      (uint64_t)ts.nsec;
-			/* FUTEX_WAIT's timeout is relative, FUTEX_WAIT_BITSET's
-			 * an absolute monotonic time. */
-			deadline = cmd == FUTEX_WAIT ? clock_ns() + ns : ns;
+			/* FUTEX_WAIT's timeout is relative; FUTEX_WAIT_BITSET's
+			 * an absolute time, on the monotonic clock or, with
+			 * FUTEX_CLOCK_REALTIME, on the wall clock. */
+			if (cmd == FUTEX_WAIT) {
+				deadline = clock_ns() + MIN(ns, UINT64_MAX / 2);
+			} else if (op & FUTEX_CLOCK_REALTIME) {
+				uint64_t wall = realtime_ns();
+				deadline = ns > wall ? clock_ns() + (ns - wall)
+						     : 1;
+			} else {
+				deadline = ns;
+			}
 			if (deadline == 0)
 				deadline = 1;
 		}
-		return futex_wait(uaddr, val, private_futex, deadline);
+		return futex_wait(uaddr, val, private_futex, deadline, bitset);
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET: {
 		struct futex_key key;
+		if (bitset == 0)
+			return -EINVAL;
 		int err = futex_key_of(uaddr, private_futex, &key);
 		if (err)
 			return err;
 		uint64_t irq = spin_lock_irqsave(&futex_lock);
-		int woken =
-			wake_locked(&key, (int)MIN(val, (uint32_t)INT32_MAX));
+		int woken = wake_locked(
+			&key, (int)MIN(val, (uint32_t)INT32_MAX), bitset);
 		spin_unlock_irqrestore(&futex_lock, irq);
 		return woken;
 	}

@@ -52,7 +52,7 @@ struct utsname_k {
 
 static uint64_t boot_unix_time; /* seconds, read once from the CMOS */
 
-static uint64_t
+uint64_t
 realtime_ns(void)
 {
 	if (!boot_unix_time)

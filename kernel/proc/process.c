@@ -20,14 +20,18 @@
 #include "sched/sched.h"
 #include "sched/task.h"
 
-#define WNOHANG		   1
-#define WUNTRACED	   2
-#define WCONTINUED	   8
-#define WAIT_KNOWN_OPTIONS (WNOHANG | WUNTRACED | WCONTINUED | 0xe0000000u)
-#define ARCH_SET_FS	   0x1002
-#define ARCH_GET_FS	   0x1003
-#define INIT_PID	   1
-#define RUSAGE_SIZE	   144 /* Linux's struct rusage */
+#define WNOHANG	   1
+#define WUNTRACED  2
+#define WCONTINUED 8
+#define WNOTHREAD  0x20000000u /* Linux's __WNOTHREAD, __WALL, __WCLONE */
+#define WALL	   0x40000000u
+#define WCLONE	   0x80000000u
+#define WAIT_KNOWN_OPTIONS \
+	(WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE)
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define INIT_PID    1
+#define RUSAGE_SIZE 144 /* Linux's struct rusage */
 
 /* clone flags: Linux's. */
 #define CSIGNAL		     0x000000ff /* the exit signal, in the low byte */
@@ -356,6 +360,7 @@ process_exit_last(int wait_status)
 		struct task *c = t->children;
 		t->children = c->sibling;
 		c->parent = init;
+		c->exit_signal = SIGCHLD; /* so init's plain wait4 sees it */
 		c->sibling = init->children;
 		init->children = c;
 		zombie_for_init |= c->state == TASK_ZOMBIE;
@@ -548,8 +553,14 @@ sys_exit_group(const struct syscall_args *a)
 /* Which children wait4's @pid names: one pid, any (-1), the caller's
  * process group (0), or the group -pid. */
 static bool
-wait_matches(int pid, struct task *c)
+wait_matches(int pid, struct task *c, unsigned options)
 {
+	/* A "clone child" tells its parent with another signal than
+	 * SIGCHLD (or none): only __WCLONE waits for those, and only they
+	 * are waited for then; __WALL waits for both kinds. */
+	bool clone_child = c->exit_signal != SIGCHLD;
+	if (!(options & WALL) && clone_child != !!(options & WCLONE))
+		return false;
 	if (pid > 0)
 		return c->pid == pid;
 	if (pid == -1)
@@ -596,7 +607,7 @@ sys_wait4(const struct syscall_args *a)
 		for (struct task **link = &self->children; *link;
 		     link = &(*link)->sibling) {
 			struct task *c = *link;
-			if (!wait_matches(pid, c))
+			if (!wait_matches(pid, c, options))
 				continue;
 			any = true;
 			if (!is_zombie(c))
