@@ -103,9 +103,16 @@ static uint64_t reported[SYSCALL_NAMES / 64];
 #define STAR_SYSCALL_CS	 ((uint64_t)KERNEL_CS << 32)
 #define MSR_STAR	 0xc0000081
 #define MSR_LSTAR	 0xc0000082
+#define MSR_CSTAR	 0xc0000083
 #define MSR_SFMASK	 0xc0000084
+#define RFLAGS_TF	 (1 << 8)
+#define RFLAGS_DF	 (1 << 10)
+#define RFLAGS_IOPL	 (3 << 12)
+#define RFLAGS_NT	 (1 << 14)
+#define RFLAGS_AC	 (1 << 18)
 
 void syscall_entry(void);
+void syscall_entry_compat(void);
 
 void
 syscall_init(void)
@@ -115,9 +122,15 @@ syscall_init(void)
 	 * (user code and data), hence the GDT order in segments.h. */
 	wrmsr(MSR_STAR, STAR_SYSRET_BASE | STAR_SYSCALL_CS);
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	/* A syscall from 32-bit code (a program can far-jump to the 32-bit
+	 * user segment) goes to CSTAR: without it, to address 0, in ring 0.
+	 * Sprout has no 32-bit ABI; the stub returns -ENOSYS. */
+	wrmsr(MSR_CSTAR, (uint64_t)syscall_entry_compat);
 	/* RFLAGS bits cleared on entry: interrupts, direction, single-step,
-	 * alignment check (which SMAP's stac sets). */
-	wrmsr(MSR_SFMASK, RFLAGS_IF | (1 << 10) | (1 << 8) | (1 << 18));
+	 * alignment check (which SMAP's stac sets), and nested task, which
+	 * would make the kernel's next iretq fault (Linux masks the same). */
+	wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC |
+				  RFLAGS_NT | RFLAGS_IOPL);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 

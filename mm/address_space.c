@@ -23,7 +23,7 @@ static bool
 range_ok(vaddr_t start, vaddr_t end)
 {
 	return start < end && start % PAGE_SIZE == 0 && end % PAGE_SIZE == 0 &&
-	       end <= USER_END;
+	       start >= USER_MIN && end <= USER_MAP_END;
 }
 
 /* The page-table flags for a page of a region with @prot. x86 cannot

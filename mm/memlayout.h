@@ -48,6 +48,13 @@
 #ifndef __ASSEMBLER__
 #include "kernel/lib/types.h"
 
+/* Where user mappings may go: not the first 64 KiB (a null pointer
+ * plus an offset must fault), and not the last page of the user half,
+ * as on Linux: a syscall instruction at its very end would leave RCX
+ * non-canonical, and the kernel's way back would fault in ring 0. */
+#define USER_MIN     0x10000ull
+#define USER_MAP_END (USER_END - PAGE_SIZE)
+
 #ifdef UNIT_TEST
 /* Host unit tests simulate physical memory with a buffer. */
 extern uintptr_t unit_test_phys_base;

@@ -98,4 +98,18 @@ syscall_entry:
 1:	mov %rsp, %rdi
 	jmp trap_return
 
+/*
+ * Where "syscall" lands when a program runs it in 32-bit compatibility
+ * mode (CSTAR). Sprout has no 32-bit system calls: fail with -ENOSYS and
+ * go straight back. Nothing here may touch memory: RSP is the user's and
+ * GS has not been swapped. sysretl returns to 32-bit code at ECX with
+ * the flags in R11.
+ */
+	.globl syscall_entry_compat
+	.type syscall_entry_compat, @function
+syscall_entry_compat:
+	mov $-38, %eax			/* -ENOSYS */
+	sysretl
+	.size syscall_entry_compat, . - syscall_entry_compat
+
 	.section .note.GNU-stack, "", @progbits

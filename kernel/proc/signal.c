@@ -12,6 +12,7 @@
 #include "kernel/syscall.h"
 #include "mm/address_space.h"
 #include "mm/kmalloc.h"
+#include "mm/memlayout.h"
 #include "mm/uaccess.h"
 #include "sched/sched.h"
 #include "sched/task.h"
@@ -308,6 +309,9 @@ sys_rt_sigaction(const struct syscall_args *a)
 	return 0;
 }
 
+/* Linux's order: the new set is read and @how checked (only when there
+ * is a new set), the mask changed, and only then the old one written;
+ * so a bad @how leaves @user_old untouched. */
 long
 sys_rt_sigprocmask(const struct syscall_args *a)
 {
@@ -315,29 +319,30 @@ sys_rt_sigprocmask(const struct syscall_args *a)
 	const uint64_t *user_set = (const uint64_t *)a->a[1];
 	uint64_t *user_old = (uint64_t *)a->a[2];
 	uint64_t set, *mask = &current_task()->sigmask;
+	uint64_t old = *mask;
 
 	if (a->a[3] != SIGSET_SIZE)
 		return -EINVAL;
-	if (user_set && copy_from_user(&set, user_set, sizeof(set)))
-		return -EFAULT;
-	if (user_old && copy_to_user(user_old, mask, sizeof(*mask)))
-		return -EFAULT;
-	if (!user_set)
-		return 0;
-	switch (how) {
-	case SIG_BLOCK:
-		*mask |= set;
-		break;
-	case SIG_UNBLOCK:
-		*mask &= ~set;
-		break;
-	case SIG_SETMASK:
-		*mask = set;
-		break;
-	default:
-		return -EINVAL;
+	if (user_set) {
+		if (copy_from_user(&set, user_set, sizeof(set)))
+			return -EFAULT;
+		switch (how) {
+		case SIG_BLOCK:
+			*mask |= set;
+			break;
+		case SIG_UNBLOCK:
+			*mask &= ~set;
+			break;
+		case SIG_SETMASK:
+			*mask = set;
+			break;
+		default:
+			return -EINVAL;
+		}
+		*mask &= ~SIGNAL_UNBLOCKABLE;
 	}
-	*mask &= ~SIGNAL_UNBLOCKABLE;
+	if (user_old && copy_to_user(user_old, &old, sizeof(old)))
+		return -EFAULT;
 	return 0;
 }
 
@@ -436,6 +441,12 @@ user_return(struct trap_frame *tf)
 					: W_EXITCODE(0, t->killed));
 	}
 	signal_deliver(tf); /* run a handler, if a signal waits */
+	/* Never return to a non-canonical address: on real CPUs iretq
+	 * would fault in ring 0, halfway out of the kernel (GS already
+	 * swapped). A handler or rt_sigreturn can ask for one; the
+	 * process dies by SIGSEGV instead, as if it had jumped there. */
+	if (tf->rip >= USER_END)
+		process_exit(W_EXITCODE(0, SIGSEGV));
 }
 
 void

@@ -526,6 +526,106 @@ setpgid_after_exec(void)
 	T_SIGNALED(t_wait(pid), SIGKILL);
 }
 
+/* A handler at an address no CPU can run (not canonical): the process
+ * dies by SIGSEGV, and the kernel is not hurt on its way out. */
+static void
+handler_not_canonical(void)
+{
+	pid_t pid = t_fork();
+
+	if (pid == 0) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = (void (*)(int))0x800000000000UL;
+		sigaction(SIGUSR1, &sa, NULL);
+		raise(SIGUSR1);
+		_exit(0);
+	}
+	T_SIGNALED(t_wait(pid), SIGSEGV);
+}
+
+/* The nested-task flag set in user mode must not reach the kernel's
+ * own iretq (a fork's child leaves the kernel by one). */
+static void
+nested_task_flag(void)
+{
+	pid_t pid = t_fork();
+
+	if (pid == 0) {
+		__asm__ volatile("pushfq\n\t"
+				 "orq $0x4000, (%%rsp)\n\t"
+				 "popfq" ::
+					 : "cc", "memory");
+		pid_t child = fork();
+		if (child == 0)
+			_exit(7);
+		int status;
+		if (waitpid(child, &status, 0) != child)
+			_exit(1);
+		_exit(WIFEXITED(status) && WEXITSTATUS(status) == 7 ? 0 : 2);
+	}
+	T_EXITED(t_wait(pid), 0);
+}
+
+/*
+ * A syscall instruction run in 32-bit compatibility mode. A 64-bit
+ * program can get there with a far return to the 32-bit user code
+ * segment (16 below its own). What happens depends on the kernel and
+ * the CPU (Linux: a 32-bit system call on AMD, SIGILL on Intel; Sprout:
+ * -ENOSYS), but the process either comes back or dies by SIGILL, and the
+ * system lives on.
+ */
+static void
+compat_mode_syscall(void)
+{
+	pid_t pid = t_fork();
+
+	if (pid == 0) {
+		/* 32-bit code uses ESP: a stack below 4 GiB. */
+		char *stack =
+			mmap((void *)0x20000000, 4096, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			     -1, 0);
+		if (stack == MAP_FAILED)
+			_exit(3);
+		/* The stack it runs on, from the top: the 32-bit lret's
+		 * way back (EIP, CS: 4 bytes each), then the 64-bit lretq's
+		 * way in (RIP, CS: 8 bytes each). */
+		static volatile uint64_t saved_rsp;
+		uint64_t *in = (uint64_t *)(stack + 4096 - 8 - 16);
+		__asm__ volatile("mov %%cs, %%eax\n\t"
+				 "mov %%eax, 20(%[in])\n\t" /* back: CS */
+				 "lea 2f(%%rip), %%rdx\n\t"
+				 "mov %%edx, 16(%[in])\n\t" /* back: EIP */
+				 "sub $16, %%eax\n\t"
+				 "mov %%rax, 8(%[in])\n\t" /* in: CS */
+				 "lea 1f(%%rip), %%rdx\n\t"
+				 "mov %%rdx, (%[in])\n\t" /* in: RIP */
+				 "mov %%rsp, %[saved]\n\t"
+				 "mov %[in], %%rsp\n\t"
+				 "lretq\n"
+				 ".code32\n"
+				 "1:\n\t"
+				 "mov $20, %%eax\n\t"
+				 "syscall\n\t"
+				 "lret\n"
+				 ".code64\n"
+				 "2:\n\t"
+				 "mov %[saved], %%rsp"
+				 : [saved] "+m"(saved_rsp)
+				 : [in] "r"(in)
+				 : "rax", "rcx", "rdx", "r11", "memory", "cc");
+		_exit(0);
+	}
+	int status = t_wait(pid);
+	if (status != -1 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0) &&
+	    !(WIFSIGNALED(status) && WTERMSIG(status) == SIGILL)) {
+		char d[64];
+		T_FAILF("child %s, want exit 0 or SIGILL",
+			t_describe(status, d, sizeof(d)));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -548,5 +648,8 @@ main(int argc, char **argv)
 	T_RUN(process_groups);
 	T_RUN(sessions);
 	T_RUN(setpgid_after_exec);
+	T_RUN(handler_not_canonical);
+	T_RUN(nested_task_flag);
+	T_RUN(compat_mode_syscall);
 	return t_done();
 }
