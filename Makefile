@@ -264,6 +264,8 @@ BENCH_BUILD := $(BUILD)/bench
 BENCH_INITRAMFS := $(BENCH_BUILD)/initramfs.cpio
 BENCH_QEMU := $(QEMU) -machine pc -cpu qemu64 -m 256M -display none \
 	-no-reboot -nic none -icount shift=0,sleep=off -serial stdio
+BENCH_QEMU_WALL := $(QEMU) -machine pc -cpu qemu64 -m 256M -display none \
+	-no-reboot -nic none -serial stdio
 # The same process benchmark under Linux: Debian's linux-image-cloud-amd64
 # boots in the same QEMU (make bench-linux).
 LINUX_KERNEL ?= $(lastword $(sort $(wildcard /boot/vmlinuz-*)))
@@ -293,6 +295,12 @@ bench:
 		-initrd $(BENCH_INITRAMFS) \
 		-append "init=/bench/bench_proc panic=poweroff" \
 		| tr -d '\r' | grep -a '^bench ' | sed 's/ns$$/instructions/'
+	@echo "The same program's switches in wall time (TCG, no -icount: ratios"
+	@echo "within one run only; the machine is shared and noisy):"
+	@$(BENCH_QEMU_WALL) -kernel $(BENCH_BUILD)/sprout.elf \
+		-initrd $(BENCH_INITRAMFS) \
+		-append "init=/bench/bench_proc panic=poweroff" \
+		| tr -d '\r' | grep -a '^bench switch'
 	@echo "Context switches in wall time (TCG; a CR3 reload costs nothing"
 	@echo "under -icount, so compare these two with each other only):"
 	@$(QEMU) -machine pc -cpu qemu64 -m 128M -display none -no-reboot \
@@ -306,6 +314,10 @@ bench-linux: $(BENCH_INITRAMFS)
 	@$(BENCH_QEMU) -kernel $(LINUX_KERNEL) -initrd $(BENCH_INITRAMFS) \
 		-append "console=ttyS0 quiet panic=-1 norandmaps rdinit=/bench/bench_proc" \
 		| tr -d '\r' | grep -a '^bench ' | sed 's/ns$$/instructions/'
+	@echo "Its switches in wall time (TCG, no -icount):"
+	@$(BENCH_QEMU_WALL) -kernel $(LINUX_KERNEL) -initrd $(BENCH_INITRAMFS) \
+		-append "console=ttyS0 quiet panic=-1 norandmaps rdinit=/bench/bench_proc" \
+		| tr -d '\r' | grep -a '^bench switch'
 
 # --- The scheduler trace picture ----------------------------------------------
 #
