@@ -12,6 +12,7 @@
 #include "kernel/dev/pic.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/printk.h"
+#include "mm/kernel_space.h"
 
 #include <stddef.h>
 
@@ -197,6 +198,11 @@ trap_dispatch(struct trap_frame *tf)
 {
 	bool from_user = tf->cs & 3;
 
+	/* An interrupt in the middle of a copy to or from user memory
+	 * comes with the SMAP window open (RFLAGS.AC): shut it for the
+	 * handler. iretq gives the interrupted copy its flags back. */
+	if (cpu_has_smap)
+		__asm__ volatile("clac" ::: "memory");
 	if (tf->vector >= VECTOR_IRQ_BASE &&
 	    tf->vector < VECTOR_IRQ_BASE + IRQ_COUNT) {
 		irq_dispatch(tf);
