@@ -19,6 +19,7 @@
 #include "kernel/dev/pic.h"
 #include "kernel/dev/pit.h"
 #include "kernel/dev/power.h"
+#include "kernel/fs/procfs.h"
 #include "kernel/fs/tty.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/lib/errno.h"
@@ -244,6 +245,7 @@ kmain(uint32_t magic, paddr_t info_pa)
 		trace_enable();                 /* trace=sched */
 	initramfs_unpack();                     /* the file tree */
 	tty_init();                             /* /dev/console: keys in */
+	procfs_init();                          /* /proc: processes as files */
 	syscall_init();                         /* the syscall instruction */
 	fpu_init();                             /* SSE, for user programs */
 	process_init();                         /* user faults, signals */

@@ -461,10 +461,14 @@ def run_shell_test():
         (None, rb"init: Sprout \S+, starting /bin/sh"),
         (None, rb"\$ "),
         ("echo hello, world\n", rb"hello, world\n.*\$ "),
-        ("ls /bin\n", rb"cat\s+echo\s+false\s+fault\s+kill\s+ls\s+motd\s+poweroff\s+sh\s+sleep\s+true\s+uname.*\$ "),
+        ("ls /bin\n", rb"cat\s+echo\s+false\s+fault\s+kill\s+ls\s+motd\s+poweroff\s+ps\s+pstree\s+sh\s+sleep\s+true\s+uname.*\$ "),
         ("cat /etc/motd\n", rb"Welcome to Sprout.*\$ "),
         ("motd\n", rb"Welcome to Sprout.*\$ "),
         ("uname -sr\n", rb"Sprout \d+\.\d+\.\d+.*\$ "),
+        # ps and pstree read /proc: init, the shell, and themselves.
+        ("ps\n", rb"PID +PPID +PGID STAT COMMAND\n +1 +0 +\d+ S\S* +/sbin/init\n"
+                 rb" +(\d+) +1 +\d+ S\S* +sh\n +\d+ +\1 +\d+ R\S* +ps\n.*\$ "),
+        ("pstree\n", rb"init\(1\)---sh\(\d+\)---pstree\(\d+\)\n.*\$ "),
         ("nosuch\n", rb"nosuch: command not found.*\$ "),
         ("echo status $?\n", rb"status 127.*\$ "),
         ("sleep 1 &\n", rb"\[\d+\].*\$ "),

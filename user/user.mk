@@ -11,7 +11,8 @@
 MUSL_CC ?= musl-gcc
 USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror -std=gnu11
 
-USER_PROGRAMS := init sh echo cat ls true false sleep uname poweroff fault kill
+USER_PROGRAMS := init sh echo cat ls true false sleep uname poweroff fault kill \
+	ps pstree
 USER_BINS := $(addprefix $(BUILD)/user/,$(USER_PROGRAMS))
 
 # Where a program goes in the root file system, when not bin/NAME.

@@ -16,6 +16,7 @@ file_open(struct inode *inode, int flags)
 		f->refcount = 1;
 		f->flags = flags;
 		f->inode = inode;
+		inode_get(inode);
 	}
 	return f;
 }
@@ -31,8 +32,14 @@ file_put(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
+	/* A counted inode (/proc's) is let go after release, which may
+	 * still use it; an uncounted one may be gone by then (a pipe's
+	 * release frees its inode), so look first. */
+	struct inode *counted = f->inode->iops ? f->inode : NULL;
 	if (f->inode->ops && f->inode->ops->release)
 		f->inode->ops->release(f);
+	if (counted)
+		inode_put(counted);
 	kfree(f);
 }
 
@@ -185,6 +192,7 @@ fs_info_create(struct inode *cwd)
 	if (fs) {
 		fs->refcount = 1;
 		fs->cwd = cwd;
+		inode_get(cwd);
 	}
 	return fs;
 }
@@ -204,6 +212,8 @@ fs_info_get(struct fs_info *fs)
 void
 fs_info_put(struct fs_info *fs)
 {
-	if (fs && __atomic_sub_fetch(&fs->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+	if (fs && __atomic_sub_fetch(&fs->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
+		inode_put(fs->cwd);
 		kfree(fs);
+	}
 }

@@ -2,6 +2,7 @@
  * The file system calls: thin wrappers that check their arguments and
  * work on the calling process's descriptor table and working directory.
  */
+#include "kernel/fs/pipe.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/lib/errno.h"
 #include "kernel/lib/string.h"
@@ -103,7 +104,11 @@ do_openat(int dirfd, const char *user_path, int flags)
 		return -EINVAL;
 	if (S_ISDIR(inode->mode) && access != O_RDONLY)
 		return -EISDIR;
-	if (S_ISREG(inode->mode) && (access != O_RDONLY || (flags & O_TRUNC)))
+	/* The initramfs's files cannot change. A file with operations of
+	 * its own (/proc's) decides in its write, as on Linux, where root
+	 * may open a read-only /proc file for writing and the write fails. */
+	if (S_ISREG(inode->mode) && !inode->ops &&
+	    (access != O_RDONLY || (flags & O_TRUNC)))
 		return -EROFS;
 	struct file *f = file_open(inode, flags);
 	if (!f)
@@ -147,108 +152,155 @@ file_read_data(struct file *f, void *user_buf, size_t size)
 	return (long)n;
 }
 
+/* read() on an open file: Linux's checks, then the file's own read. */
 static long
-do_read(int fd, void *user_buf, size_t size)
+file_read(struct file *f, void *user_buf, size_t size)
 {
-	struct file *f = fd_get(me()->files, fd);
-	long ret;
-
-	if (!f)
-		return -EBADF;
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
-		ret = -EBADF;
-	else if (S_ISDIR(f->inode->mode))
-		ret = -EISDIR;
-	else if (!uaccess_range_ok((vaddr_t)user_buf, size))
-		ret = -EFAULT;
-	else if (f->inode->ops)
-		ret = f->inode->ops->read(f, user_buf, size);
-	else
-		ret = file_read_data(f, user_buf, size);
-	file_put(f);
-	return ret;
+		return -EBADF;
+	if (S_ISDIR(f->inode->mode))
+		return -EISDIR;
+	if (!uaccess_range_ok((vaddr_t)user_buf, size))
+		return -EFAULT;
+	if (f->inode->ops)
+		return f->inode->ops->read(f, user_buf, size);
+	return file_read_data(f, user_buf, size);
 }
 
 static long
-do_write(int fd, const void *user_buf, size_t size)
+file_write(struct file *f, const void *user_buf, size_t size)
 {
-	struct file *f = fd_get(me()->files, fd);
-	long ret;
-
-	if (!f)
-		return -EBADF;
 	if ((f->flags & O_ACCMODE) == O_RDONLY)
-		ret = -EBADF;
-	else if (!uaccess_range_ok((vaddr_t)user_buf, size))
-		ret = -EFAULT;
-	else if (f->inode->ops)
-		ret = f->inode->ops->write(f, user_buf, size);
-	else
-		ret = -EBADF;
-	file_put(f);
-	return ret;
+		return -EBADF;
+	if (!uaccess_range_ok((vaddr_t)user_buf, size))
+		return -EFAULT;
+	if (f->inode->ops)
+		return f->inode->ops->write(f, user_buf, size);
+	return -EBADF;
 }
 
 long
 sys_read(const struct syscall_args *a)
 {
-	return do_read((int)a->a[0], (void *)a->a[1], a->a[2]);
+	struct file *f = fd_get(me()->files, (int)a->a[0]);
+
+	if (!f)
+		return -EBADF;
+	long ret = file_read(f, (void *)a->a[1], a->a[2]);
+	file_put(f);
+	return ret;
 }
 
 long
 sys_write(const struct syscall_args *a)
 {
-	return do_write((int)a->a[0], (const void *)a->a[1], a->a[2]);
+	struct file *f = fd_get(me()->files, (int)a->a[0]);
+
+	if (!f)
+		return -EBADF;
+	long ret = file_write(f, (const void *)a->a[1], a->a[2]);
+	file_put(f);
+	return ret;
 }
 
-/* readv and writev: one read or write per iovec, stopping at the first
- * short one, as Linux does. */
-static long
-do_vector(int fd, const void *user_iov, int count, bool writing)
+/*
+ * readv from a device or a pipe, after buffer @filled came back full:
+ * read on into the next buffer? Linux hands the whole vector to one
+ * read, and a read of a tty or a pipe waits only until it has something
+ * (and on a tty in canonical mode gives at most one line). Sprout reads
+ * buffer by buffer, so it goes on only if more is there now, and, on a
+ * tty, if @filled did not end a line. (In raw mode a '\n' ends the readv
+ * too: shorter than Linux's, never blocking where Linux would not.)
+ */
+static bool
+device_has_more(struct file *f, const struct iovec_k *filled)
 {
-	struct iovec_k iov;
+	const struct file_ops *ops = f->inode->ops;
+	char last;
+
+	if (!ops->poll || !(ops->poll(f) & POLLIN))
+		return false;
+	if (!S_ISCHR(f->inode->mode))
+		return true;
+	if (copy_from_user(&last, (const char *)filled->base + filled->len - 1,
+			   1))
+		return false;
+	return last != '\n';
+}
+
+/*
+ * readv and writev: one read or write per iovec, stopping at the first
+ * short one, as Linux does. The count is Linux's: the system call takes
+ * an unsigned long, but import_iovec() an unsigned int, so only its low
+ * 32 bits count (1 << 32 iovecs are none at all, and -1 is EINVAL).
+ */
+static long
+do_vector(int fd, const void *user_iov, unsigned count, bool writing)
+{
+	const struct iovec_k *user_vec = user_iov;
+	struct iovec_k iov, filled = { 0, 0 };
 	uint64_t sum = 0;
 	long total = 0;
 
-	if (count < 0 || count > IOV_MAX)
-		return -EINVAL;
+	struct file *f = fd_get(me()->files, fd);
+	if (!f)
+		return -EBADF;
+	if (count > IOV_MAX) {
+		total = -EINVAL;
+		goto out;
+	}
 	/* First the lengths, as Linux: their total must fit in a long. */
-	for (int i = 0; i < count; i++) {
-		if (copy_from_user(&iov, (const struct iovec_k *)user_iov + i,
-				   sizeof(iov)))
-			return -EFAULT;
-		if (iov.len > INT64_MAX - sum)
-			return -EINVAL;
+	for (unsigned i = 0; i < count; i++) {
+		if (copy_from_user(&iov, user_vec + i, sizeof(iov))) {
+			total = -EFAULT;
+			goto out;
+		}
+		if (iov.len > INT64_MAX - sum) {
+			total = -EINVAL;
+			goto out;
+		}
 		sum += iov.len;
 	}
-	for (int i = 0; i < count; i++) {
-		if (copy_from_user(&iov, (const struct iovec_k *)user_iov + i,
-				   sizeof(iov)))
-			return total ? total : -EFAULT;
+	for (unsigned i = 0; i < count; i++) {
+		if (copy_from_user(&iov, user_vec + i, sizeof(iov))) {
+			if (!total)
+				total = -EFAULT;
+			break;
+		}
 		if (iov.len == 0)
 			continue;
-		long n = writing ? do_write(fd, (const void *)iov.base, iov.len)
-				 : do_read(fd, (void *)iov.base, iov.len);
-		if (n < 0)
-			return total ? total : n;
+		if (!writing && total > 0 && f->inode->ops &&
+		    !device_has_more(f, &filled))
+			break;
+		long n =
+			writing ? file_write(f, (const void *)iov.base, iov.len)
+				: file_read(f, (void *)iov.base, iov.len);
+		if (n < 0) {
+			if (!total)
+				total = n;
+			break;
+		}
 		total += n;
 		if ((uint64_t)n < iov.len)
 			break;
+		filled = iov;
 	}
+out:
+	file_put(f);
 	return total;
 }
 
 long
 sys_readv(const struct syscall_args *a)
 {
-	return do_vector((int)a->a[0], (const void *)a->a[1], (int)a->a[2],
+	return do_vector((int)a->a[0], (const void *)a->a[1], (unsigned)a->a[2],
 			 false);
 }
 
 long
 sys_writev(const struct syscall_args *a)
 {
-	return do_vector((int)a->a[0], (const void *)a->a[1], (int)a->a[2],
+	return do_vector((int)a->a[0], (const void *)a->a[1], (unsigned)a->a[2],
 			 true);
 }
 
@@ -256,31 +308,32 @@ long
 sys_lseek(const struct syscall_args *a)
 {
 	struct file *f = fd_get(me()->files, (int)a->a[0]);
-	int64_t offset = (int64_t)a->a[1], base;
+	int64_t offset = (int64_t)a->a[1], base, pos;
+	int whence = (int)a->a[2];
 	long ret;
 
 	if (!f)
 		return -EBADF;
-	switch ((int)a->a[2]) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = (int64_t)f->offset;
-		break;
-	case SEEK_END:
-		base = (int64_t)f->inode->size;
-		break;
-	default:
-		file_put(f);
-		return -EINVAL;
-	}
-	if (S_ISCHR(f->inode->mode) || S_ISFIFO(f->inode->mode))
-		ret = -ESPIPE;
-	else if (base + offset < 0)
+	if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) {
 		ret = -EINVAL;
-	else
-		ret = (long)(f->offset = (uint64_t)(base + offset));
+	} else if (S_ISCHR(f->inode->mode) || S_ISFIFO(f->inode->mode)) {
+		ret = -ESPIPE;
+	} else if (whence == SEEK_END && S_ISDIR(f->inode->mode)) {
+		/* A directory's offset counts entries, not bytes: Linux's
+		 * in-memory file systems (ramfs, tmpfs), which Sprout's
+		 * tree is, have no end to seek from either. (Disk file
+		 * systems differ: ext4 seeks to the end of its hashes.) */
+		ret = -EINVAL;
+	} else {
+		base = whence == SEEK_SET   ? 0
+		       : whence == SEEK_CUR ? (int64_t)f->offset
+					    : (int64_t)f->inode->size;
+		/* Signed overflow is undefined in C: check, not wrap. */
+		if (__builtin_add_overflow(base, offset, &pos) || pos < 0)
+			ret = -EINVAL;
+		else
+			ret = (long)(f->offset = (uint64_t)pos);
+	}
 	file_put(f);
 	return ret;
 }
@@ -400,18 +453,26 @@ dirent_put(uint8_t *buf, size_t size, size_t pos, uint64_t ino, uint64_t next,
 }
 
 static uint8_t
-dirent_type(struct inode *i)
+dirent_type(uint32_t mode)
 {
-	return S_ISDIR(i->mode) ? DT_DIR : S_ISCHR(i->mode) ? DT_CHR : DT_REG;
+	return S_ISDIR(mode) ? DT_DIR : S_ISCHR(mode) ? DT_CHR : DT_REG;
 }
 
-/* Entries are numbered: 0 is ".", 1 is "..", then the names in order;
- * the open file's offset is the number of the next one to return. */
+/*
+ * Each entry has a position (vfs_readdir): 0 is ".", 1 is "..", then the
+ * names; the open file's offset, and each d_off, is the position of the
+ * next one to return. As on Linux, a call returns the entries that fit,
+ * and the next call goes on from the first that did not; -EINVAL if not
+ * even that one fits (which is not the end of the directory: 0 is). The
+ * offset moves only once the entries are copied out, so a bad buffer
+ * (EFAULT) loses none of them.
+ */
 long
 sys_getdents64(const struct syscall_args *a)
 {
 	struct file *f = fd_get(me()->files, (int)a->a[0]);
-	size_t size = MIN(a->a[2], (uint64_t)PAGE_SIZE * 16);
+	/* Linux's count is an unsigned int. */
+	size_t size = MIN((uint32_t)a->a[2], (uint64_t)PAGE_SIZE * 16);
 	long ret;
 
 	if (!f)
@@ -424,34 +485,27 @@ sys_getdents64(const struct syscall_args *a)
 		ret = -ENOMEM;
 	} else {
 		size_t pos = 0, n;
-		uint64_t index = 0;
-		struct dirent_k *d = dir->entries;
-		for (; d || index < 2; index++) {
-			struct inode *i;
-			const char *name;
-			if (index == 0) {
-				name = ".", i = dir;
-			} else if (index == 1) {
-				name = "..", i = dir->parent;
-			} else {
-				name = d->name, i = d->inode;
-				d = d->next;
-			}
-			if (index < f->offset)
-				continue;
-			n = dirent_put(buf, size, pos, i->ino, index + 1,
-				       dirent_type(i), name);
-			if (!n)
+		uint64_t at = f->offset, next = at;
+		bool full = false;
+		struct vfs_dirent ent;
+		while (vfs_readdir(dir, &at, &ent)) {
+			n = dirent_put(buf, size, pos, ent.ino, at,
+				       dirent_type(ent.mode), ent.name);
+			if (!n) {
+				full = true;
 				break;
+			}
 			pos += n;
-			f->offset = index + 1;
+			next = at;
 		}
-		if (pos == 0 && (d || index < 2))
+		if (full && pos == 0) {
 			ret = -EINVAL; /* not even one entry fits */
-		else
-			ret = copy_to_user((void *)a->a[1], buf, pos)
-				      ? -EFAULT
-				      : (long)pos;
+		} else if (copy_to_user((void *)a->a[1], buf, pos)) {
+			ret = -EFAULT;
+		} else {
+			f->offset = next;
+			ret = (long)pos;
+		}
 	}
 	kfree(buf);
 	file_put(f);
@@ -485,7 +539,13 @@ sys_chdir(const struct syscall_args *a)
 		return err;
 	if (!S_ISDIR(dir->mode))
 		return -ENOTDIR;
-	me()->fs->cwd = dir;
+	/* The working directory keeps its inode: a /proc/<pid> directory
+	 * must not be freed under a process that stands in it. */
+	struct fs_info *fs = me()->fs;
+	struct inode *old = fs->cwd;
+	inode_get(dir);
+	fs->cwd = dir;
+	inode_put(old);
 	return 0;
 }
 
@@ -503,7 +563,8 @@ do_faccessat(int dirfd, const char *user_path, int mode, int flags)
 	int err = lookup_at(dirfd, user_path, &inode);
 	if (err)
 		return err;
-	if ((mode & W_OK) && !S_ISCHR(inode->mode))
+	/* Root may open /proc's files for writing (see do_openat). */
+	if ((mode & W_OK) && !S_ISCHR(inode->mode) && !inode->ops)
 		return -EROFS;
 	if ((mode & X_OK) && !S_ISDIR(inode->mode) && !(inode->mode & 0111))
 		return -EACCES;

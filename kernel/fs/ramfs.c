@@ -232,6 +232,23 @@ vfs_add_device(const char *path, uint32_t rdev, const struct file_ops *ops)
 }
 
 int
+vfs_mount(const char *name, struct inode *dir)
+{
+	struct dirent_k *d = dir_find(root, name, strlen(name));
+
+	dir->parent = root;
+	dir->name = name;
+	if (!d)
+		return dir_add(root, name, dir);
+	/* An initramfs made from a real root has an empty /proc to mount
+	 * on: the new directory takes its place, as a mount would. */
+	if (!S_ISDIR(d->inode->mode) || d->inode->entries)
+		return -EBUSY;
+	d->inode = dir;
+	return 0;
+}
+
+int
 vfs_lookup(const char *path, struct inode *cwd, struct inode **out)
 {
 	struct inode *at = path[0] == '/' ? root : cwd;
@@ -252,6 +269,11 @@ vfs_lookup(const char *path, struct inode *cwd, struct inode **out)
 			/* stay */
 		} else if (len == 2 && path[0] == '.' && path[1] == '.') {
 			at = at->parent;
+		} else if (at->iops && at->iops->lookup) {
+			/* A directory that makes its entries (/proc). */
+			int err = at->iops->lookup(at, path, len, &at);
+			if (err)
+				return err;
 		} else {
 			struct dirent_k *d = dir_find(at, path, len);
 			if (!d)
@@ -292,4 +314,30 @@ vfs_path_of(struct inode *dir, char *buf, size_t size)
 	size_t n = size - pos - 1;
 	memmove(buf, buf + pos, n + 1);
 	return (long)n;
+}
+
+bool
+vfs_readdir(struct inode *dir, uint64_t *pos, struct vfs_dirent *out)
+{
+	struct inode *i;
+
+	if (*pos <= 1) {
+		i = *pos == 0 ? dir : dir->parent;
+		strlcpy(out->name, *pos == 0 ? "." : "..", sizeof(out->name));
+	} else if (dir->iops && dir->iops->readdir) {
+		return dir->iops->readdir(dir, pos, out);
+	} else {
+		/* The tree's own: position n is the (n - 2)th name. */
+		struct dirent_k *d = dir->entries;
+		for (uint64_t n = 2; d && n < *pos; n++)
+			d = d->next;
+		if (!d)
+			return false;
+		i = d->inode;
+		strlcpy(out->name, d->name, sizeof(out->name));
+	}
+	out->ino = i->ino;
+	out->mode = i->mode;
+	(*pos)++;
+	return true;
 }

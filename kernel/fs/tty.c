@@ -60,6 +60,7 @@ static struct wait_queue tty_readers = WAIT_QUEUE_INIT("tty-read");
 static char ring[TTY_BUFFER];
 static size_t tail, committed, head; /* free-running; index & mask */
 static size_t eof_marks;	     /* Ctrl-D presses not yet read */
+static bool reading;	   /* a reader is copying out: the others wait */
 static int foreground = 1; /* the group that gets Ctrl-C: init's, at first */
 static struct termios_k termios = {
 	.c_iflag = 0000400, /* ICRNL */
@@ -76,6 +77,24 @@ echo(const char *s, size_t n)
 {
 	if (termios.c_lflag & ECHO)
 		console_write(s, n);
+}
+
+/*
+ * Is there room in the ring for @c? In canonical mode the last free slot
+ * is kept for the end of the line, as Linux's n_tty keeps it: once a
+ * line fills the ring, ordinary characters are dropped, but Enter still
+ * goes in and commits the line. Without that slot a full line could
+ * never end, and its reader would wait for ever. (Ctrl-D needs no slot:
+ * it commits without being stored.) Caller holds tty_lock.
+ */
+static bool
+ring_has_room(char c, bool canonical)
+{
+	size_t limit = TTY_BUFFER - 1;
+
+	if (canonical && c != '\n')
+		limit--; /* the line's end gets the last slot */
+	return head - tail < limit;
 }
 
 /* Caller holds tty_lock. */
@@ -125,7 +144,7 @@ tty_input(char c)
 		if (head == committed)
 			eof_marks++;
 		commit_line();
-	} else if (head - tail < TTY_BUFFER - 1) {
+	} else if (ring_has_room(c, canonical)) {
 		ring[head++ & (TTY_BUFFER - 1)] = c;
 		echo(&c, 1);
 		if (!canonical || c == '\n')
@@ -134,8 +153,15 @@ tty_input(char c)
 	spin_unlock_irqrestore(&tty_lock, flags);
 }
 
-/* Read what is committed, up to the end of one line; block while there
- * is nothing. */
+/*
+ * Read what is committed, up to the end of one line; block while there
+ * is nothing. The bytes are copied to the user first and taken off the
+ * ring only then, so that a bad buffer (EFAULT) loses none of them.
+ * Copying can fault a page in, so tty_lock is not held meanwhile;
+ * @reading keeps other readers from taking the same bytes. (Typing
+ * cannot disturb them: it only adds after head, and only while there
+ * is room, which the bytes being copied still take up.)
+ */
 static long
 tty_read(struct file *f, void *user_buf, size_t size)
 {
@@ -146,7 +172,7 @@ tty_read(struct file *f, void *user_buf, size_t size)
 	if (size == 0)
 		return 0;
 	uint64_t flags = spin_lock_irqsave(&tty_lock);
-	while (tail == committed && !eof_marks) {
+	while ((tail == committed && !eof_marks) || reading) {
 		if (signal_pending(current_task())) {
 			spin_unlock_irqrestore(&tty_lock, flags);
 			return -EINTR;
@@ -158,16 +184,30 @@ tty_read(struct file *f, void *user_buf, size_t size)
 		spin_unlock_irqrestore(&tty_lock, flags);
 		return 0;
 	}
-	while (tail != committed && n < size && n < sizeof(chunk)) {
-		char c = ring[tail++ & (TTY_BUFFER - 1)];
+	while (tail + n != committed && n < size && n < sizeof(chunk)) {
+		char c = ring[(tail + n) & (TTY_BUFFER - 1)];
 		chunk[n++] = c;
 		if (c == '\n' && (termios.c_lflag & ICANON))
 			break;
 	}
+	reading = true;
 	spin_unlock_irqrestore(&tty_lock, flags);
-	return copy_to_user(user_buf, chunk, n) ? -EFAULT : (long)n;
+	bool fault = copy_to_user(user_buf, chunk, n);
+	flags = spin_lock_irqsave(&tty_lock);
+	reading = false;
+	if (!fault)
+		tail += n;
+	wait_wake_all(&tty_readers); /* those that waited for @reading */
+	spin_unlock_irqrestore(&tty_lock, flags);
+	return fault ? -EFAULT : (long)n;
 }
 
+/*
+ * Write to every console, a chunk at a time. A long write must not keep
+ * the CPU from everyone else (the kernel is not preemptive: this is a
+ * preemption point), nor keep a killed process alive: as Linux's
+ * tty_write, a signal ends it between chunks, with what was written.
+ */
 static long
 tty_write(struct file *f, const void *user_buf, size_t size)
 {
@@ -181,6 +221,11 @@ tty_write(struct file *f, const void *user_buf, size_t size)
 			return done ? (long)done : -EFAULT;
 		console_write(chunk, n);
 		done += n;
+		if (done < size) {
+			if (signal_pending(current_task()))
+				break;
+			sched_preempt_point();
+		}
 	}
 	return (long)done;
 }
@@ -215,7 +260,7 @@ tty_ioctl(struct file *f, unsigned long request, uint64_t arg)
 			return -EFAULT;
 		if (pgrp < 0)
 			return -EINVAL;
-		if (!process_group_exists(pgrp))
+		if (!process_group_in_session(pgrp, current_task()->group->sid))
 			return -EPERM;
 		foreground = pgrp;
 		return 0;

@@ -15,6 +15,10 @@
  *
  * Everything lives in memory: the tree is unpacked from the initramfs at
  * boot (kernel/fs/ramfs.c), and read-only for now, apart from devices.
+ * One directory is different: /proc (kernel/fs/procfs.c) makes its
+ * entries when they are looked up and its files' text when they are
+ * read. Its inodes belong to processes, which come and go, so they are
+ * counted (inode_get, inode_put); the tree's inodes live for ever.
  */
 #ifndef KERNEL_FS_VFS_H
 #define KERNEL_FS_VFS_H
@@ -69,6 +73,39 @@ struct file_ops {
 	unsigned (*poll)(struct file *f);
 };
 
+/*
+ * A directory whose entries its file system makes when asked (/proc),
+ * and inodes that are freed when nothing uses them any more. Inodes
+ * without these operations (the initramfs tree, devices, pipes) are
+ * neither: their entries are a list, and they are never counted.
+ */
+struct vfs_dirent;
+struct inode_ops {
+	/* The entry @name (@len bytes, no NUL) of directory @dir into
+	 * *out; -ENOENT if there is none. The inode is lent, not given:
+	 * it stays valid until the caller sleeps; an open file or a
+	 * working directory that keeps it takes a reference. */
+	int (*lookup)(struct inode *dir, const char *name, size_t len,
+		      struct inode **out);
+	/* The first entry at position *pos or after it into *out, and in
+	 * *pos the position after it; false when there are no more.
+	 * Positions are the file system's own numbers, from 2 (0 and 1
+	 * are "." and ".."), so that a listing resumes where it stopped
+	 * even when entries come and go meanwhile. */
+	bool (*readdir)(struct inode *dir, uint64_t *pos,
+			struct vfs_dirent *out);
+	/* One more, one fewer long-lived user of the inode. */
+	void (*get)(struct inode *inode);
+	void (*put)(struct inode *inode);
+};
+
+/* One entry of a directory listing (vfs_readdir). */
+struct vfs_dirent {
+	char name[NAME_MAX + 1];
+	uint32_t ino;
+	uint32_t mode; /* of the inode it names: only the type bits count */
+};
+
 /* One name in a directory. */
 struct dirent_k {
 	const char *name;
@@ -87,15 +124,19 @@ struct inode {
 	struct dirent_k *entries; /* a directory's names */
 	struct inode *parent;	  /* a directory's "..": the root's is itself */
 	const char *name;	  /* a directory's own name, for getcwd */
-	const struct file_ops *ops; /* devices and pipes */
-	struct pipe *pipe;	    /* a pipe's buffer (kernel/fs/pipe.c) */
+	const struct file_ops *ops;   /* devices, pipes, /proc's files */
+	struct pipe *pipe;	      /* a pipe's buffer (kernel/fs/pipe.c) */
+	const struct inode_ops *iops; /* made on demand, counted: /proc */
+	void *private;		      /* its file system's own */
 };
 
 struct file {
 	uint32_t refcount;
 	int flags; /* O_ACCMODE and status flags from open */
 	struct inode *inode;
-	uint64_t offset; /* bytes; for directories, the next entry's index */
+	uint64_t offset; /* bytes; for directories, the next entry's
+			    position (vfs_readdir) */
+	void *private;	 /* its file system's own (/proc: the text read) */
 };
 
 /* The working directory of a process (threads share it: CLONE_FS). */
@@ -122,12 +163,39 @@ struct inode *vfs_root(void);
 /* Add a device node at @path (its directory must exist). */
 int vfs_add_device(const char *path, uint32_t rdev, const struct file_ops *ops);
 
+/* Put directory @dir, whose entries its own file system makes, in the
+ * root as @name (/proc). It covers an empty directory of that name
+ * from the initramfs; 0, -EBUSY if the name is taken by anything else,
+ * -ENOMEM. */
+int vfs_mount(const char *name, struct inode *dir);
+
 /* Find @path (a kernel string), relative to @cwd unless it starts with
- * '/'. 0, -ENOENT, -ENOTDIR, -ENAMETOOLONG. */
+ * '/'. 0, -ENOENT, -ENOTDIR, -ENAMETOOLONG. The inode found is lent
+ * (see inode_ops.lookup). */
 int vfs_lookup(const char *path, struct inode *cwd, struct inode **out);
 /* The absolute path of directory @dir into @buf; its length without the
  * NUL, or -ERANGE if @size is too small. */
 long vfs_path_of(struct inode *dir, char *buf, size_t size);
+/* The entry of directory @dir at position *pos or after it ("." is 0,
+ * ".." 1) into *out, and in *pos the position of the next; false at the
+ * end (getdents64). */
+bool vfs_readdir(struct inode *dir, uint64_t *pos, struct vfs_dirent *out);
+
+/* An open file or a working directory keeps @inode: count it, for the
+ * inodes that are counted (iops->get), and let it go. */
+static inline void
+inode_get(struct inode *inode)
+{
+	if (inode->iops && inode->iops->get)
+		inode->iops->get(inode);
+}
+
+static inline void
+inode_put(struct inode *inode)
+{
+	if (inode->iops && inode->iops->put)
+		inode->iops->put(inode);
+}
 
 /* --- Open files and descriptor tables (kernel/fs/file.c) ----------------- */
 

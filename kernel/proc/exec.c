@@ -391,6 +391,7 @@ do_execve(char *path, struct exec_args *args)
 	/* ---- The point of no return. ---- */
 	process_de_thread();	 /* the other threads end first */
 	t->group->execed = true; /* setpgid may no longer move it */
+	proc_info_exec(&t->group->proc, args->strings, args->argc);
 	if (own_actions) {
 		sighand_put(t->sighand);
 		t->sighand = own_actions;

@@ -124,17 +124,36 @@ sys_gettimeofday(const struct syscall_args *a)
 	return 0;
 }
 
-/* Sleep until @deadline_ns on the monotonic clock; -EINTR if killed. */
+/*
+ * The longest sleep, as Linux's KTIME_MAX: 2^63 - 1 ns, some 292 years.
+ * A longer timespec is cut down to it, never multiplied past 2^64 (a
+ * wrapped product, or a deadline past 2^64, would end the sleep at
+ * once). clock_ns() + SLEEP_MAX_NS cannot wrap either, for 292 years of
+ * uptime.
+ */
+#define SLEEP_MAX_NS ((uint64_t)INT64_MAX)
+
+/* @ns from now on the monotonic clock, without wrapping. */
+static uint64_t
+deadline_after(uint64_t ns)
+{
+	return clock_ns() + MIN(ns, SLEEP_MAX_NS);
+}
+
+/* Sleep until @deadline_ns on the monotonic clock; -EINTR if a signal
+ * comes first. A wake-up for anything else sleeps again. */
 static long
 sleep_until(uint64_t deadline_ns)
 {
-	uint64_t now = clock_ns();
+	struct task *t = current_task();
 
-	if (deadline_ns > now)
+	for (uint64_t now = clock_ns(); now < deadline_ns && !signal_pending(t);
+	     now = clock_ns())
 		sched_sleep_ns(deadline_ns - now);
-	return signal_pending(current_task()) ? -EINTR : 0;
+	return signal_pending(t) ? -EINTR : 0;
 }
 
+/* A timespec from the user, in nanoseconds, saturated at SLEEP_MAX_NS. */
 static long
 read_timespec(const void *user_ts, uint64_t *ns)
 {
@@ -144,7 +163,10 @@ read_timespec(const void *user_ts, uint64_t *ns)
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NSEC_PER_SEC)
 		return -EINVAL;
-	*ns = (uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
+	if ((uint64_t)ts.sec >= SLEEP_MAX_NS / NSEC_PER_SEC)
+		*ns = SLEEP_MAX_NS; /* the product would pass it, or wrap */
+	else
+		*ns = (uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
 	return 0;
 }
 
@@ -156,7 +178,7 @@ sys_nanosleep(const struct syscall_args *a)
 
 	if (err)
 		return err;
-	err = sleep_until(clock_ns() + ns);
+	err = sleep_until(deadline_after(ns));
 	if (err == -EINTR && a->a[1]) {
 		struct timespec_k zero = { 0, 0 };
 		copy_to_user((void *)a->a[1], &zero, sizeof(zero));
@@ -177,10 +199,11 @@ sys_clock_nanosleep(const struct syscall_args *a)
 	if (err)
 		return err;
 	if (!(a->a[1] & TIMER_ABSTIME))
-		return sleep_until(clock_ns() + ns);
-	if (clock == CLOCK_REALTIME) /* an absolute time on the wall clock */
-		ns = ns > realtime_ns() ? clock_ns() + (ns - realtime_ns())
-					: clock_ns();
+		return sleep_until(deadline_after(ns));
+	if (clock == CLOCK_REALTIME) { /* an absolute time on the wall clock */
+		uint64_t now = realtime_ns();
+		return sleep_until(deadline_after(ns > now ? ns - now : 0));
+	}
 	return sleep_until(ns);
 }
 

@@ -252,6 +252,7 @@ process_clone(struct trap_frame *tf, uint64_t flags, uint64_t new_sp,
 		child->parent = p;
 		child->sibling = p->children;
 		p->children = child;
+		proc_info_fork(&child->group->proc, &parent->group->proc);
 	}
 	spin_unlock_irqrestore(&proc_lock, irq);
 
@@ -381,6 +382,7 @@ process_exit_last(int wait_status)
 				break;
 			}
 		t->parent = NULL;
+		proc_info_release(&t->group->proc);
 		kfree(t->group);
 		t->group = NULL; /* kill and wait4 no longer find it */
 		exit_signal = 0;
@@ -412,6 +414,45 @@ process_exit_last(int wait_status)
 	sched_exit_locked();
 }
 
+/* Is a thread other than @t exec'ing in @g? Caller holds proc_lock. */
+static bool
+exec_by_other(const struct thread_group *g, const struct task *t)
+{
+	return g->exec_thread != NULL && g->exec_thread != t;
+}
+
+/*
+ * execve from a thread that is not the leader: the exec'ing thread @heir
+ * takes the leader @old's place, before @old is freed: its tid (the
+ * pid), its parent, its children and its place among its parent's
+ * children. @old leaves with @heir's old tid, which is freed with it.
+ * Caller holds proc_lock.
+ */
+static void
+hand_over_leadership(struct task *old, struct task *heir)
+{
+	int heir_tid = heir->tid;
+
+	heir->tid = old->tid;
+	old->tid = heir_tid;
+	heir->parent = old->parent;
+	heir->children = old->children;
+	for (struct task *c = heir->children; c; c = c->sibling)
+		c->parent = heir;
+	if (heir->parent)
+		for (struct task **link = &heir->parent->children; *link;
+		     link = &(*link)->sibling)
+			if (*link == old) {
+				*link = heir;
+				heir->sibling = old->sibling;
+				break;
+			}
+	heir->exit_signal = old->exit_signal;
+	old->parent = NULL;
+	old->children = NULL;
+	heir->group->leader = heir;
+}
+
 void
 task_exit(int wait_status)
 {
@@ -421,17 +462,20 @@ task_exit(int wait_status)
 	clear_child_tid(t);
 	process_vfork_release(t);
 	uint64_t irq = spin_lock_irqsave(&proc_lock);
-	if (t == g->leader && g->exec_thread != NULL && g->exec_thread != t) {
-		/* Another thread is exec'ing: the leader goes like any
-		 * thread, and the exec'ing one takes over the process. */
-	} else if (t == g->leader) {
-		/* The process ends with its last thread: wait for the rest. */
-		while (g->nthreads > 1)
+	if (t == g->leader) {
+		/* The process ends with its last thread: wait for the rest
+		 * (unless another thread execs meanwhile). */
+		while (g->nthreads > 1 && !exec_by_other(g, t))
 			wait_sleep(&g->others_gone, &proc_lock);
-		if (g->exiting)
-			wait_status = g->exit_status;
-		spin_unlock_irqrestore(&proc_lock, irq);
-		process_exit_last(wait_status);
+		if (!exec_by_other(g, t)) {
+			if (g->exiting)
+				wait_status = g->exit_status;
+			spin_unlock_irqrestore(&proc_lock, irq);
+			process_exit_last(wait_status);
+		}
+		/* Another thread is exec'ing: it takes over the process,
+		 * and the old leader goes like any other thread. */
+		hand_over_leadership(t, g->exec_thread);
 	}
 	/* A thread that is not the last: leave the group, quietly. */
 	for (struct task **link = &g->threads; *link;
@@ -506,31 +550,10 @@ process_de_thread(void)
 		sched_wake_locked(th, "exec");
 		spin_unlock(&sched_lock);
 	}
+	/* If the leader was another thread, it made us leader on its way
+	 * out (hand_over_leadership), before it was freed. */
 	while (g->nthreads > 1)
 		wait_sleep(&g->others_gone, &proc_lock);
-	struct task *old = g->leader;
-	if (old != t) {
-		/* Take the leader's place: its tid (the pid), its parent,
-		 * its children, its place among its parent's children. The
-		 * old leader's struct, already gone, kept our old tid. */
-		int my_tid = t->tid;
-		t->tid = old->tid;
-		old->tid = my_tid;
-		t->parent = old->parent;
-		t->children = old->children;
-		for (struct task *c = t->children; c; c = c->sibling)
-			c->parent = t;
-		if (t->parent)
-			for (struct task **link = &t->parent->children; *link;
-			     link = &(*link)->sibling)
-				if (*link == old) {
-					*link = t;
-					t->sibling = old->sibling;
-					break;
-				}
-		t->exit_signal = old->exit_signal;
-		g->leader = t;
-	}
 	g->exec_thread = NULL;
 	spin_unlock_irqrestore(&proc_lock, irq);
 	return 0;
@@ -593,12 +616,14 @@ sys_wait4(const struct syscall_args *a)
 		return -EINVAL;
 	if (pid == INT32_MIN)
 		return -ESRCH;
-	/* Check the pointers now, so a bad one fails before a child is
-	 * reaped and lost. */
+	/* Check the pointers' range now, so a plainly bad one fails before
+	 * a child is reaped and lost. Nothing is written yet: Linux writes
+	 * the status and the rusage only for a child it reaps, never with
+	 * ECHILD, EINTR or WNOHANG's 0. */
 	if ((user_status &&
 	     !uaccess_range_ok((vaddr_t)user_status, sizeof(int))) ||
 	    (user_rusage &&
-	     copy_to_user(user_rusage, zero_rusage, RUSAGE_SIZE)))
+	     !uaccess_range_ok((vaddr_t)user_rusage, RUSAGE_SIZE)))
 		return -EFAULT;
 
 	uint64_t flags = spin_lock_irqsave(&proc_lock);
@@ -613,12 +638,16 @@ sys_wait4(const struct syscall_args *a)
 			if (!is_zombie(c))
 				continue;
 			*link = c->sibling;
+			proc_info_release(&c->group->proc);
 			spin_unlock_irqrestore(&proc_lock, flags);
 			int status = c->wait_status, cpid = c->pid;
 			kfree(c->group);
 			task_free(c);
-			if (user_status &&
-			    copy_to_user(user_status, &status, sizeof(status)))
+			if ((user_status && copy_to_user(user_status, &status,
+							 sizeof(status))) ||
+			    (user_rusage &&
+			     copy_to_user(user_rusage, zero_rusage,
+					  RUSAGE_SIZE)))
 				return -EFAULT;
 			return cpid;
 		}
@@ -646,7 +675,10 @@ sys_getppid(const struct syscall_args *a)
 {
 	(void)a;
 	uint64_t flags = spin_lock_irqsave(&proc_lock);
-	int ppid = me()->parent ? me()->parent->pid : 0;
+	/* The process's parent: the leader's (a thread's own parent
+	 * pointer is not updated when the process is handed to init). */
+	struct task *parent = me()->group->leader->parent;
+	int ppid = parent ? parent->pid : 0;
 	spin_unlock_irqrestore(&proc_lock, flags);
 	return ppid;
 }

@@ -23,6 +23,7 @@ struct task;
  * bits 0-6. */
 #define W_EXITCODE(code, sig) (((code)&0xff) << 8 | (sig))
 
+#include "kernel/proc/proc_info.h"
 #include "sched/task.h"
 #include "sched/wait.h"
 
@@ -44,6 +45,7 @@ struct thread_group {
 	int pgid, sid;			  /* process group and session */
 	bool execed; /* has called execve (setpgid's EACCES) */
 	struct wait_queue others_gone;
+	struct proc_info proc; /* argv and /proc/<pid> (proc_info.h) */
 };
 
 /* Take the user-mode traps: exceptions become signals, and the work done
@@ -69,8 +71,9 @@ void process_vfork_release(struct task *t);
 /* The lock on the process tree and on groups and sessions. */
 extern struct spinlock proc_lock;
 
-/* Is there a live process in process group @pgid? */
+/* Is there a live process in process group @pgid (of session @sid)? */
 bool process_group_exists(int pgid);
+bool process_group_in_session(int pgid, int sid);
 
 /* Make the calling kernel thread a process (for init): a descriptor
  * table with the console on 0, 1 and 2, the root as its directory. */

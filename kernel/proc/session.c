@@ -46,6 +46,12 @@ group_exists(int pgid, int sid)
 }
 
 bool
+process_group_in_session(int pgid, int sid)
+{
+	return group_exists(pgid, sid);
+}
+
+bool
 process_group_exists(int pgid)
 {
 	for (struct task *t = task_next(0); t; t = task_next(t->tid))

@@ -455,8 +455,8 @@ process_init(void)
 	trap_set_user_handlers(user_exception, user_return);
 }
 
-/* pause: sleep until a signal comes. (Until handlers run, only a fatal
- * signal can come, so this ends with the process.) */
+/* pause: sleep until a signal comes: -EINTR once its handler has run
+ * (or never, if the signal ends the process). */
 long
 sys_pause(const struct syscall_args *a)
 {

@@ -1,13 +1,12 @@
 /*
- * Signals, as far as processes need them before handlers run: numbers,
- * default actions, kill, and faults turned into deaths by signal.
+ * Signals: numbers, actions, sending (kill, tgkill, the terminal, a
+ * child's exit, a fault) and the pending sets; sigframe.c runs the
+ * handlers. docs/signals.md tells the whole story.
  *
- * What happens now: a signal whose default action is to terminate marks
- * the process "killed"; it dies at its next return to user mode, or at
- * once if it is blocked in the kernel (the sleep ends with -EINTR first).
- * SIG_IGN and default-ignore signals do nothing. Handlers installed with
- * rt_sigaction are stored but not yet called: such a signal still takes
- * its default action (signal delivery comes with the signals work).
+ * A signal whose action is to end the process marks every thread
+ * "killed": a sleep ends with -EINTR, and the process dies at its next
+ * return to user mode. Any other signal waits, pending, until a thread
+ * that does not block it goes back to user mode and runs the handler.
  */
 #ifndef KERNEL_PROC_SIGNAL_H
 #define KERNEL_PROC_SIGNAL_H

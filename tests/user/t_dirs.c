@@ -2,7 +2,10 @@
  * t_dirs: the working directory and permission checks. getcwd, chdir
  * (and relative names after it, and its inheritance by a child),
  * access and faccessat with F_OK, R_OK and X_OK, and their errors:
- * ENOENT, ENOTDIR, ERANGE, EACCES, EINVAL, EBADF, EFAULT.
+ * ENOENT, ENOTDIR, ERANGE, EACCES, EINVAL, EBADF, EFAULT. Also reading
+ * a directory (/tests/data) in small steps with getdents64: one entry
+ * at a time, EINVAL for a buffer too small for the next entry, and no
+ * entry lost to EFAULT.
  *
  * W_OK is not tested: the initramfs is read-only in Sprout (EROFS) but
  * the files are writable on Linux.
@@ -11,6 +14,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 
 static char cwd[PATH_MAX];
 
@@ -212,6 +216,109 @@ faccessat_dirfd(void)
 	syscall(SYS_close, dir);
 }
 
+/* The kernel's struct linux_dirent64. */
+struct kdirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/*
+ * /tests/data holds ".", "..", "not-elf" and "short-elf": records of 24,
+ * 24, 32 and 32 bytes. ONE_ENTRY bytes hold any one of them but never
+ * two; NO_ENTRY bytes hold none.
+ */
+#define DATA_ENTRIES 4
+#define ONE_ENTRY    32
+#define NO_ENTRY     16
+
+/* Count the records getdents64 put in buf (n bytes) by name. */
+static int
+count_records(const char *buf, long n, int *dot, int *dotdot, int *files)
+{
+	int records = 0;
+
+	for (long off = 0; off < n; records++) {
+		const struct kdirent64 *d = (const void *)(buf + off);
+		if (d->d_reclen == 0 || d->d_reclen % 8 ||
+		    off + d->d_reclen > n) {
+			T_FAILF("bad record at %ld: d_reclen %u", off,
+				d->d_reclen);
+			return records;
+		}
+		if (strcmp(d->d_name, ".") == 0)
+			++*dot;
+		else if (strcmp(d->d_name, "..") == 0)
+			++*dotdot;
+		else if (strcmp(d->d_name, "not-elf") == 0 ||
+			 strcmp(d->d_name, "short-elf") == 0)
+			++*files;
+		else
+			T_FAILF("unexpected entry \"%s\"", d->d_name);
+		off += d->d_reclen;
+	}
+	return records;
+}
+
+/*
+ * A buffer too small for the next entry is EINVAL, up to the last entry
+ * (it is not the end of the directory), and loses nothing; a buffer
+ * with room for one entry gets them one call at a time, then 0.
+ */
+static void
+getdents_one_at_a_time(void)
+{
+	static char buf[64] __attribute__((aligned(8)));
+	int fd, dot = 0, dotdot = 0, files = 0;
+
+	fd = T_SYS(syscall(SYS_open, t_path("/tests/data"),
+			   O_RDONLY | O_DIRECTORY));
+	T_REQUIRE(fd >= 0);
+	for (int k = 0; k < DATA_ENTRIES; k++) {
+		T_SYS_ERR(syscall(SYS_getdents64, fd, buf, NO_ENTRY), EINVAL);
+		long n = syscall(SYS_getdents64, fd, buf, ONE_ENTRY);
+		if (n <= 0) {
+			T_FAILF("call %d for one entry returned %ld errno %d "
+				"(%s)",
+				k + 1, n, n ? errno : 0,
+				t_errname(n ? errno : 0));
+			break;
+		}
+		T_EQ(count_records(buf, n, &dot, &dotdot, &files), 1);
+	}
+	T_SYS_EQ(syscall(SYS_getdents64, fd, buf, NO_ENTRY), 0);
+	T_SYS_EQ(syscall(SYS_getdents64, fd, buf, ONE_ENTRY), 0);
+	T_EQ(dot, 1);
+	T_EQ(dotdot, 1);
+	T_EQ(files, 2);
+	syscall(SYS_close, fd);
+}
+
+/* A getdents64 that fails with EFAULT loses no entry: the next call
+ * still gets them all. */
+static void
+getdents_efault_loses_nothing(void)
+{
+	static char buf[4096] __attribute__((aligned(8)));
+	int fd, dot = 0, dotdot = 0, files = 0, records = 0;
+	long n;
+
+	fd = T_SYS(syscall(SYS_open, t_path("/tests/data"),
+			   O_RDONLY | O_DIRECTORY));
+	T_REQUIRE(fd >= 0);
+	T_SYS_ERR(syscall(SYS_getdents64, fd, T_BAD_PTR, sizeof(buf)), EFAULT);
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		records += count_records(buf, n, &dot, &dotdot, &files);
+	T_EQ(n, 0);
+	T_EQ(records, DATA_ENTRIES);
+	T_EQ(dot, 1);
+	T_EQ(dotdot, 1);
+	T_EQ(files, 2);
+	syscall(SYS_close, fd);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -224,5 +331,7 @@ main(int argc, char **argv)
 	T_RUN(access_modes);
 	T_RUN(access_errors);
 	T_RUN(faccessat_dirfd);
+	T_RUN(getdents_one_at_a_time);
+	T_RUN(getdents_efault_loses_nothing);
 	return t_done();
 }

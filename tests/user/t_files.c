@@ -1,10 +1,12 @@
 /*
  * t_files: reading files. open and openat, read and readv, lseek, fstat
  * and newfstatat, close, getdents64 on a directory, and the errors:
- * ENOENT, EBADF, EISDIR, ENOTDIR, EFAULT, ENAMETOOLONG, EINVAL.
+ * ENOENT, EBADF, EISDIR, ENOTDIR, EFAULT, ENAMETOOLONG, EINVAL. Also the
+ * iovec count of readv and writev, readv from a pipe (it stops when the
+ * pipe is empty), and lseek past INT64_MAX.
  *
  * The files are /etc/motd (its contents are known), the /etc and /tests
- * directories, and this program's own binary.
+ * directories, this program's own binary, and a pipe.
  */
 #include "t.h"
 
@@ -631,6 +633,72 @@ readv_writev_errors(void)
 	syscall(SYS_close, fd);
 }
 
+/*
+ * The iovec count: readv and writev take an unsigned long, but only its
+ * low 32 bits count (Linux's import_iovec takes an unsigned int), and
+ * more than IOV_MAX of those is EINVAL. (What 1 << 32 gives is left out:
+ * 0 iovecs since Linux 4.1, EINVAL before it.)
+ */
+static void
+vector_count(void)
+{
+	int fd = open_motd();
+
+	T_SYS_ERR(syscall(SYS_writev, 1, NULL, -1L), EINVAL);
+	T_SYS_ERR(syscall(SYS_writev, 1, NULL, (1L << 32) + IOV_MAX + 1),
+		  EINVAL);
+	T_SYS_ERR(syscall(SYS_readv, fd, NULL, -1L), EINVAL);
+	T_SYS_ERR(syscall(SYS_readv, fd, NULL, (1L << 32) + IOV_MAX + 1),
+		  EINVAL);
+	T_SYS_ERR(syscall(SYS_readv, fd, NULL, 1L << 31), EINVAL);
+	T_SYS_EQ(syscall(SYS_lseek, fd, 0, SEEK_CUR), 0);
+	syscall(SYS_close, fd);
+}
+
+/*
+ * readv from a pipe takes what is there and does not wait for more
+ * once it has something (Linux hands the pipe the whole vector in one
+ * read): here the first buffer takes all there is, exactly, and the
+ * second would wait for ever.
+ */
+static void
+readv_pipe_stops(void)
+{
+	char a[4], b[16];
+	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	int fds[2];
+
+	T_SYS_EQ(syscall(SYS_pipe2, fds, 0), 0);
+	T_SYS_EQ(syscall(SYS_write, fds[1], "abcd", 4), 4);
+	T_SYS_EQ(syscall(SYS_readv, fds[0], iov, 2), 4);
+	T_MEM_EQ(a, "abcd", 4);
+	/* With more there, it goes on into the next buffer. */
+	T_SYS_EQ(syscall(SYS_write, fds[1], "efghijkl", 8), 8);
+	T_SYS_EQ(syscall(SYS_readv, fds[0], iov, 2), 8);
+	T_MEM_EQ(a, "efgh", 4);
+	T_MEM_EQ(b, "ijkl", 4);
+	syscall(SYS_close, fds[0]);
+	syscall(SYS_close, fds[1]);
+}
+
+/*
+ * An offset that would pass INT64_MAX is EINVAL, and the offset stays.
+ * (Where lseek may go short of that depends on the file system: ext4
+ * stops at 16 TiB, tmpfs does not; that is not tested. Nor is SEEK_END
+ * on a directory: ext4 seeks to the end of its hashes, tmpfs refuses.)
+ */
+static void
+lseek_overflow(void)
+{
+	int fd = open_motd();
+
+	T_SYS_EQ(syscall(SYS_lseek, fd, 1, SEEK_SET), 1);
+	T_SYS_ERR(syscall(SYS_lseek, fd, INT64_MAX, SEEK_CUR), EINVAL);
+	T_SYS_ERR(syscall(SYS_lseek, fd, INT64_MAX, SEEK_END), EINVAL);
+	T_SYS_EQ(syscall(SYS_lseek, fd, 0, SEEK_CUR), 1);
+	syscall(SYS_close, fd);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -656,5 +724,8 @@ main(int argc, char **argv)
 	T_RUN(enametoolong);
 	T_RUN(readv_iovecs);
 	T_RUN(readv_writev_errors);
+	T_RUN(vector_count);
+	T_RUN(readv_pipe_stops);
+	T_RUN(lseek_overflow);
 	return t_done();
 }

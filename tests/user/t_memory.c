@@ -3,8 +3,9 @@
  * anonymous private mmap, MAP_FIXED over a mapping, munmap, mprotect
  * and the PROT_ flags, and what a forbidden access does: the child that
  * makes it dies by SIGSEGV, which its parent sees with wait4. Also a
- * 64 MiB mapping touched in a few places only, and the EINVAL and ENOMEM
- * errors.
+ * 64 MiB mapping touched in a few places only, MAP_FIXED_NOREPLACE with
+ * 16 TiB (as quick as with a page), lengths that wrap when rounded up,
+ * and the EINVAL, ENOMEM and EEXIST errors.
  *
  * The cases never call malloc: musl's allocator keeps its own idea of the
  * break, and these cases move it.
@@ -335,6 +336,97 @@ mprotect_errors(void)
 	syscall(SYS_munmap, p, PAGE);
 }
 
+/*
+ * MAP_FIXED_NOREPLACE with 16 TiB, at 16 TiB: free space on Linux (the
+ * program is low, the mmap area and the stack high) and in Sprout. Its
+ * cost must not grow with its size: the request succeeds or fails at
+ * once. PROT_NONE and MAP_NORESERVE, so that Linux has no memory to
+ * account for and maps it.
+ */
+#define HUGE_AT	 ((char *)(16UL << 40))
+#define HUGE_LEN (16UL << 40)
+#define NOREPLACE \
+	(MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE)
+
+static void
+mmap_noreplace_huge(void)
+{
+	long long start = t_now_ms();
+	char *p, *last = HUGE_AT + HUGE_LEN - PAGE;
+
+	/* Over free space: it is mapped where asked. */
+	p = (char *)syscall(SYS_mmap, HUGE_AT, HUGE_LEN, PROT_NONE, NOREPLACE,
+			    -1, 0);
+	T_EQ(p, HUGE_AT);
+	T_SYS_ERR(syscall(SYS_mmap, last, PAGE, PROT_READ, NOREPLACE, -1, 0),
+		  EEXIST);
+	T_SYS_EQ(syscall(SYS_munmap, HUGE_AT, HUGE_LEN), 0);
+
+	/* Over a range whose very last page is mapped: EEXIST, and the
+	 * page is still there, nothing else. */
+	p = (char *)syscall(SYS_mmap, last, PAGE, PROT_READ | PROT_WRITE,
+			    NOREPLACE, -1, 0);
+	T_EQ(p, last);
+	last[0] = 7;
+	T_SYS_ERR(syscall(SYS_mmap, HUGE_AT, HUGE_LEN, PROT_NONE, NOREPLACE, -1,
+			  0),
+		  EEXIST);
+	/* ... and over a range that starts inside a mapping. */
+	T_SYS_ERR(
+		syscall(SYS_mmap, last, 2 * PAGE, PROT_NONE, NOREPLACE, -1, 0),
+		EEXIST);
+	T_EQ(last[0], 7);
+	T_FAULTS('r', HUGE_AT);
+	T_SYS_EQ(syscall(SYS_munmap, last, PAGE), 0);
+	if (t_now_ms() - start > 2000)
+		T_FAILF("the mappings took %lld ms", t_now_ms() - start);
+}
+
+/*
+ * A length that rounds up past the top of the address space: Linux
+ * checks it before rounding (or sees the wrap), never an empty range.
+ */
+static void
+length_wraps(void)
+{
+	char *p = map(PAGE, PROT_READ | PROT_WRITE);
+
+	T_SYS_ERR(syscall(SYS_mprotect, p, SIZE_MAX, PROT_READ), ENOMEM);
+	T_SYS_ERR(syscall(SYS_mprotect, p, SIZE_MAX - PAGE + 2, PROT_READ),
+		  ENOMEM);
+	T_SYS_ERR(syscall(SYS_mprotect, p, -(uintptr_t)p, PROT_READ), ENOMEM);
+	T_SYS_ERR(syscall(SYS_munmap, p, SIZE_MAX), EINVAL);
+	T_SYS_ERR(syscall(SYS_munmap, p, SIZE_MAX - PAGE + 2), EINVAL);
+	T_SYS_ERR(syscall(SYS_mmap, NULL, SIZE_MAX, PROT_READ,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+		  ENOMEM);
+	T_SYS_ERR(syscall(SYS_mmap, p, SIZE_MAX - PAGE + 2, PROT_READ,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+		  ENOMEM);
+	/* None of it touched the page. */
+	p[0] = 1;
+	T_SYS_EQ(syscall(SYS_munmap, p, PAGE), 0);
+}
+
+/*
+ * The ends of the user half: nothing is mapped in the first page or the
+ * last (0x7ffffffff000, past Linux's TASK_SIZE), so munmap there is no
+ * error and mprotect is ENOMEM; MAP_FIXED cannot map the last page.
+ */
+static void
+user_half_edges(void)
+{
+	char *top = (char *)0x7ffffffff000UL;
+
+	T_SYS_EQ(syscall(SYS_munmap, NULL, PAGE), 0);
+	T_SYS_ERR(syscall(SYS_mprotect, NULL, PAGE, PROT_READ), ENOMEM);
+	T_SYS_ERR(syscall(SYS_mprotect, top, PAGE, PROT_READ), ENOMEM);
+	T_SYS_ERR(syscall(SYS_munmap, top, PAGE), EINVAL);
+	T_SYS_ERR(syscall(SYS_mmap, top, PAGE, PROT_READ,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+		  ENOMEM);
+}
+
 /* 64 MiB, of which only a few pages are ever touched. */
 static void
 big_lazy_mapping(void)
@@ -391,6 +483,9 @@ main(int argc, char **argv)
 	T_RUN(prot_none);
 	T_RUN(prot_exec);
 	T_RUN(mprotect_errors);
+	T_RUN(mmap_noreplace_huge);
+	T_RUN(length_wraps);
+	T_RUN(user_half_edges);
 	T_RUN(big_lazy_mapping);
 	T_RUN(map_unmap_many);
 	return t_done();

@@ -3,7 +3,8 @@
  * the copy it gets of the parent's memory (a global, a malloc'ed object,
  * the stack and an mmap'ed page: a write on either side is not seen by
  * the other), wait4 (for a pid, for -1, WNOHANG, the exit status
- * encoding, rusage, ECHILD, EFAULT, EINVAL), exit and exit_group,
+ * encoding, rusage, written only for a child reaped, ECHILD, EFAULT,
+ * EINVAL), exit and exit_group,
  * sched_yield.
  *
  * Children tell their parent how things went through their exit status:
@@ -362,6 +363,46 @@ wait_rusage(void)
 		}
 }
 
+/* Is every byte of p[0..n) equal to c? */
+static int
+all_bytes(const void *p, size_t n, unsigned char c)
+{
+	for (size_t i = 0; i < n; i++)
+		if (((const unsigned char *)p)[i] != c)
+			return 0;
+	return 1;
+}
+
+/*
+ * The status and the rusage are written only for a child reaped: not
+ * with ECHILD, nor with WNOHANG's 0.
+ */
+static void
+wait_rusage_untouched(void)
+{
+	struct krusage ru;
+	int status = 12345;
+	pid_t pid;
+
+	memset(&ru, 0x5a, sizeof(ru));
+	T_SYS_ERR(syscall(SYS_wait4, -1, &status, 0, &ru), ECHILD);
+	T_SYS_ERR(syscall(SYS_wait4, -1, &status, WNOHANG, &ru), ECHILD);
+	T_CHECK(all_bytes(&ru, sizeof(ru), 0x5a));
+	T_EQ(status, 12345);
+
+	pid = t_fork();
+	if (pid == 0)
+		t_linger();
+	T_SYS_EQ(syscall(SYS_wait4, pid, &status, WNOHANG, &ru), 0);
+	T_CHECK(all_bytes(&ru, sizeof(ru), 0x5a));
+	T_EQ(status, 12345);
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGKILL), 0);
+	/* Reaped: now both are written. */
+	T_SYS_EQ(syscall(SYS_wait4, pid, &status, 0, &ru), pid);
+	T_SIGNALED(status, SIGKILL);
+	T_EQ(ru.ru_nswap, 0);
+}
+
 static void
 wait_efault(void)
 {
@@ -438,6 +479,7 @@ main(int argc, char **argv)
 	T_RUN(wait_nohang);
 	T_RUN(wait_echild);
 	T_RUN(wait_rusage);
+	T_RUN(wait_rusage_untouched);
 	T_RUN(wait_efault);
 	T_RUN(wait_einval);
 	T_RUN(fork_many);

@@ -5,7 +5,8 @@
  * the matching signal, and kill() with SIGKILL or SIGTERM ends a child,
  * which wait4 reports with WIFSIGNALED. kill() with signal 0 and its
  * errors. rt_sigaction and rt_sigprocmask store what they are given and
- * give it back (no handler is ever run), and a child inherits both.
+ * give it back (no handler is ever run), rt_sigprocmask in Linux's order
+ * of checks and writes, and a child inherits both.
  */
 #include "t.h"
 
@@ -470,6 +471,34 @@ sigprocmask_errors(void)
 	T_EQ(old, BIT(SIGUSR1));
 }
 
+/*
+ * Linux's order: with a new set, @how is checked first, then the mask
+ * changes, and only then is the old one written. So a bad @how writes
+ * nothing, and a bad old-set pointer fails after the change is made.
+ * Without a new set, @how is not looked at.
+ */
+static void
+sigprocmask_order(void)
+{
+	uint64_t set = BIT(SIGUSR1), old;
+
+	T_SYS_EQ(sigmask_raw(SIG_SETMASK, &set, NULL), 0);
+	memset(&old, 0x5a, sizeof(old));
+	set = BIT(SIGUSR2);
+	T_SYS_ERR(sigmask_raw(99, &set, &old), EINVAL);
+	T_EQ(old, 0x5a5a5a5a5a5a5a5aULL);
+	T_SYS_EQ(sigmask_raw(99, NULL, &old), 0);
+	T_EQ(old, BIT(SIGUSR1));
+
+	/* The old set is the mask from before the change. */
+	T_SYS_EQ(sigmask_raw(SIG_BLOCK, &set, &old), 0);
+	T_EQ(old, BIT(SIGUSR1));
+	set = BIT(SIGHUP);
+	T_SYS_ERR(sigmask_raw(SIG_BLOCK, &set, T_BAD_PTR), EFAULT);
+	T_SYS_EQ(sigmask_raw(SIG_BLOCK, NULL, &old), 0);
+	T_EQ(old, BIT(SIGUSR1) | BIT(SIGUSR2) | BIT(SIGHUP));
+}
+
 /* A child starts with its parent's mask; its changes are its own. */
 static void
 sigprocmask_fork(void)
@@ -508,6 +537,7 @@ main(int argc, char **argv)
 	T_RUN(sigaction_errors);
 	T_RUN(sigprocmask_roundtrip);
 	T_RUN(sigprocmask_errors);
+	T_RUN(sigprocmask_order);
 	T_RUN(sigprocmask_fork);
 	T_RUN(sigaction_fork);
 	return t_done();

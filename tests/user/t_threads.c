@@ -34,6 +34,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/mman.h>
 
@@ -1771,6 +1772,51 @@ child_main(int argc, char **argv)
 	return t_case_failed;
 }
 
+/* getppid is the process's: a thread made before its process was handed
+ * to a new parent sees the new parent too. */
+static atomic_int reparented;
+
+static void *
+ppid_thread(void *arg)
+{
+	while (!atomic_load(&reparented))
+		sched_yield();
+	*(pid_t *)arg = (pid_t)syscall(SYS_getppid);
+	return NULL;
+}
+
+static void
+getppid_after_reparent(void)
+{
+	int q[2];
+	char verdict = 0;
+
+	T_REQUIRE(pipe(q) == 0);
+	pid_t a = t_fork();
+	if (a == 0) {
+		pid_t b = fork();
+		if (b == 0) {
+			/* B: a thread first, then wait for A to be gone. */
+			pthread_t th;
+			pid_t seen = 0;
+			if (pthread_create(&th, NULL, ppid_thread, &seen))
+				_exit(1);
+			while (syscall(SYS_getppid) == a)
+				t_sleep_ms(1);
+			atomic_store(&reparented, 1);
+			pthread_join(th, NULL);
+			char v =
+				seen == (pid_t)syscall(SYS_getppid) ? 'y' : 'n';
+			_exit(write(q[1], &v, 1) == 1 ? 0 : 2);
+		}
+		_exit(0);
+	}
+	close(q[1]);
+	T_EXITED(t_wait(a), 0);
+	T_EQ(read(q[0], &verdict, 1), 1);
+	T_EQ(verdict, 'y');
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1808,5 +1854,6 @@ main(int argc, char **argv)
 	T_RUN(fork_threaded);
 	T_RUN(vfork_child);
 	T_RUN(thread_stacks);
+	T_RUN(getppid_after_reparent);
 	return t_done();
 }

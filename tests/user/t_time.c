@@ -2,12 +2,14 @@
  * t_time: clocks and sleeping. clock_gettime with CLOCK_MONOTONIC (never
  * goes back, in this process or another) and CLOCK_REALTIME (a date after
  * 2020), gettimeofday (agrees with CLOCK_REALTIME), nanosleep (sleeps at
- * least as long as asked), and their EINVAL and EFAULT errors.
+ * least as long as asked; a sleep of centuries does not wrap to none),
+ * clock_nanosleep, and their EINVAL and EFAULT errors.
  *
  * All calls are raw system calls, never the C library's vDSO shortcut.
  */
 #include "t.h"
 
+#include <stdint.h>
 #include <sys/time.h>
 
 #define NSEC  1000000000LL
@@ -128,6 +130,53 @@ nanosleep_errors(void)
 		T_FAILF("the failing nanosleeps took more than a second");
 }
 
+/*
+ * A child that sleeps for ever, near enough, by one of three calls. It
+ * exits (1 for 0, 2 for an error) if the sleep ever ends.
+ */
+static pid_t
+sleeper(int how)
+{
+	struct timespec half = { INT64_MAX / 2, 0 };
+	struct timespec most = { INT64_MAX, NSEC - 1 };
+	pid_t pid = t_fork();
+	long r;
+
+	if (pid != 0)
+		return pid;
+	if (how == 0)
+		r = syscall(SYS_nanosleep, &half, NULL);
+	else if (how == 1)
+		r = syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &most,
+			    NULL);
+	else
+		r = syscall(SYS_clock_nanosleep, CLOCK_REALTIME, TIMER_ABSTIME,
+			    &most, NULL);
+	_exit(r == 0 ? 1 : 2);
+}
+
+/*
+ * Sleeps whose length in nanoseconds passes 2^63 (or 2^64) last, as
+ * Linux's do (it cuts them down to 292 years): none of them is over, or
+ * wraps to the past, 200 ms later. Then they are killed.
+ */
+static void
+nanosleep_huge(void)
+{
+	pid_t pids[3];
+	int status = 0;
+
+	for (int how = 0; how < 3; how++)
+		pids[how] = sleeper(how);
+	t_sleep_ms(200);
+	for (int how = 0; how < 3; how++) {
+		T_SYS_EQ(syscall(SYS_wait4, pids[how], &status, WNOHANG, NULL),
+			 0);
+		T_SYS_EQ(syscall(SYS_kill, pids[how], SIGKILL), 0);
+		T_SIGNALED(t_wait(pids[how]), SIGKILL);
+	}
+}
+
 static void
 clock_gettime_errors(void)
 {
@@ -184,6 +233,7 @@ main(int argc, char **argv)
 	T_RUN(nanosleep_lasts);
 	T_RUN(nanosleep_zero);
 	T_RUN(nanosleep_errors);
+	T_RUN(nanosleep_huge);
 	T_RUN(clock_gettime_errors);
 	T_RUN(realtime_is_a_date);
 	T_RUN(gettimeofday_agrees);
