@@ -466,8 +466,14 @@ def run_shell_test():
         ("motd\n", rb"Welcome to Sprout.*\$ "),
         ("uname -sr\n", rb"Sprout \d+\.\d+\.\d+.*\$ "),
         # ps and pstree read /proc: init, the shell, and themselves.
-        ("ps\n", rb"PID +PPID +PGID STAT COMMAND\n +1 +0 +\d+ S\S* +/sbin/init\n"
-                 rb" +(\d+) +1 +\d+ S\S* +sh\n +\d+ +\1 +\d+ R\S* +ps\n.*\$ "),
+        ("ps\n", rb"PID +PPID +PGID STAT NLWP +TIME COMMAND\n"
+                 rb" +1 +0 +\d+ S\S* +1 +\d+:\d\d\.\d\d /sbin/init\n"
+                 rb" +(\d+) +1 +\d+ S\S* +1 +[\d:.]+ sh\n"
+                 rb" +\d+ +\1 +\d+ R\S* +1 +[\d:.]+ ps\n.*\$ "),
+        # From a pipeline: both its processes, ps running, cat waiting.
+        ("ps | cat\n", rb" +(\d+) +1 +\d+ S\S* +1 +[\d:.]+ sh\n"
+                        rb" +\d+ +\1 +\d+ R\S* +1 +[\d:.]+ ps\n"
+                        rb" +\d+ +\1 +\d+ S\S* +1 +[\d:.]+ cat\n.*\$ "),
         ("pstree\n", rb"init\(1\)---sh\(\d+\)---pstree\(\d+\)\n.*\$ "),
         ("nosuch\n", rb"nosuch: command not found.*\$ "),
         ("echo status $?\n", rb"status 127.*\$ "),

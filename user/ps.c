@@ -1,11 +1,15 @@
 /*
- * ps: list every process, as "ps -o pid,ppid,pgid,stat,args" does on
- * Linux:
+ * ps: list every process, as "ps -o pid,ppid,pgid,stat,nlwp,time,args"
+ * does on Linux (TIME in minutes, seconds and hundredths, which says more
+ * about Sprout's short-lived processes than Linux's hh:mm:ss):
  *
- *       PID  PPID  PGID STAT COMMAND
- *         1     0     1 Ss   /sbin/init
- *         7     1     1 S    sh
- *        12     7     1 R    ps
+ *       PID  PPID  PGID STAT NLWP    TIME COMMAND
+ *         1     0     1 Ss      1 0:00.03 /sbin/init
+ *         7     1     1 S       1 0:00.10 sh
+ *        12     7     1 R       1 0:00.00 ps
+ *
+ * NLWP is the number of threads; TIME the CPU time used, in user and
+ * kernel mode together (from the scheduler's ticks).
  *
  * There is no system call that lists processes: ps reads /proc, like
  * Linux's. Each name in /proc made of digits is a process; its line of
@@ -33,6 +37,7 @@
 
 struct proc {
 	int pid, ppid, pgid, sid, threads;
+	unsigned long utime, stime; /* clock ticks, 100 a second */
 	char state;
 	char comm[64];
 };
@@ -80,12 +85,14 @@ read_stat(int pid, struct proc *p)
 	memcpy(p->comm, open + 1, len);
 	p->comm[len] = '\0';
 	p->pid = pid;
-	/* After the name: state, ppid, pgrp, session, then 13 fields we
-	 * skip (tty_nr ... nice), then num_threads. */
+	/* After the name: state, ppid, pgrp, session, tty_nr, tpgid,
+	 * flags, four fault counts, utime, stime, cutime, cstime,
+	 * priority, nice, num_threads. */
 	if (sscanf(close + 1,
-		   " %c %d %d %d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+		   " %c %d %d %d %*d %*d %*u %*u %*u %*u %*u %lu %lu %*d %*d "
 		   "%*d %*d %d",
-		   &p->state, &p->ppid, &p->pgid, &p->sid, &p->threads) != 5)
+		   &p->state, &p->ppid, &p->pgid, &p->sid, &p->utime, &p->stime,
+		   &p->threads) != 7)
 		return -1;
 	return 0;
 }
@@ -147,8 +154,8 @@ main(void)
 	static char command[TEXT_MAX];
 	int n = list_pids(pids, MAX_PROCS);
 
-	printf("%5s %5s %5s %-4s %s\n", "PID", "PPID", "PGID", "STAT",
-	       "COMMAND");
+	printf("%5s %5s %5s %-4s %4s %7s %s\n", "PID", "PPID", "PGID", "STAT",
+	       "NLWP", "TIME", "COMMAND");
 	for (int i = 0; i < n; i++) {
 		struct proc p;
 		char stat[8];
@@ -157,8 +164,12 @@ main(void)
 		snprintf(stat, sizeof(stat), "%c%s%s", p.state,
 			 p.sid == p.pid ? "s" : "", p.threads > 1 ? "l" : "");
 		command_of(&p, command, sizeof(command));
-		printf("%5d %5d %5d %-4s %s\n", p.pid, p.ppid, p.pgid, stat,
-		       command);
+		unsigned long ticks = p.utime + p.stime;
+		char time[32];
+		snprintf(time, sizeof(time), "%lu:%02lu.%02lu", ticks / 6000,
+			 ticks / 100 % 60, ticks % 100);
+		printf("%5d %5d %5d %-4s %4d %7s %s\n", p.pid, p.ppid, p.pgid,
+		       stat, p.threads, time, command);
 	}
 	return 0;
 }
