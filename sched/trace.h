@@ -25,5 +25,9 @@ void trace_record(const struct task *t, int from, int to, const char *why);
 /* Write every recorded event, oldest first, between "sched-trace-begin"
  * and "sched-trace-end" lines. */
 void trace_dump(void);
+/* The same lines, without the "sched-trace " prefix, for /proc/sched_trace:
+ * the newest events that fit in @size bytes, oldest first, after a
+ * "# N events recorded, M shown" line. The length written. */
+size_t trace_format(char *buf, size_t size);
 
 #endif /* SCHED_TRACE_H */

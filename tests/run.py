@@ -470,10 +470,11 @@ def run_shell_test():
                  rb" +1 +0 +\d+ S\S* +1 +\d+:\d\d\.\d\d /sbin/init\n"
                  rb" +(\d+) +1 +\d+ S\S* +1 +[\d:.]+ sh\n"
                  rb" +\d+ +\1 +\d+ R\S* +1 +[\d:.]+ ps\n.*\$ "),
-        # From a pipeline: both its processes, ps running, cat waiting.
+        # From a pipeline: both its processes, ps running, cat waiting
+        # for the pipe (or ready, if it has not run yet).
         ("ps | cat\n", rb" +(\d+) +1 +\d+ S\S* +1 +[\d:.]+ sh\n"
                         rb" +\d+ +\1 +\d+ R\S* +1 +[\d:.]+ ps\n"
-                        rb" +\d+ +\1 +\d+ S\S* +1 +[\d:.]+ cat\n.*\$ "),
+                        rb" +\d+ +\1 +\d+ [RS]\S* +1 +[\d:.]+ cat\n.*\$ "),
         ("pstree\n", rb"init\(1\)---sh\(\d+\)---pstree\(\d+\)\n.*\$ "),
         ("nosuch\n", rb"nosuch: command not found.*\$ "),
         ("echo status $?\n", rb"status 127.*\$ "),
@@ -506,6 +507,32 @@ def run_shell_test():
         else:
             problem = "after typing %r, never saw %r" % (text, pattern.decode())
             break
+    s.close()
+    return [Result(name, problem is None, problem or "", log,
+                   time.monotonic() - start)]
+
+
+def run_trace_proc_test():
+    """With trace=sched, /proc/sched_trace shows the newest scheduler
+    events from user space: here, the shell waiting for the cat that
+    reads it."""
+    name = "trace-in-proc"
+    log = os.path.join(LOGS, name + ".log")
+    start = time.monotonic()
+    s = SerialSession(log, ["-kernel", KERNEL, "-initrd", INITRAMFS,
+                            "-append", "trace=sched"])
+    problem = None
+    if not s.expect(rb"\$ "):
+        problem = "the shell prompt never came"
+    else:
+        s.send("cat /proc/sched_trace\n")
+        if not s.expect(rb"# \d+ events recorded, \d+ shown\n"
+                        rb"(\d+ 0 \d+ \S+ [A-Z]+ [A-Z]+ \S+\n)*"
+                        rb"\d+ 0 \d+ sh RUNNING WAITING wait4\n"
+                        rb"(\d+ 0 \d+ \S+ [A-Z]+ [A-Z]+ \S+\n)*\$ "):
+            problem = "no trace lines ending with the shell waiting for cat"
+        s.send("poweroff\n")
+        s.expect(rb"power: off")
     s.close()
     return [Result(name, problem is None, problem or "", log,
                    time.monotonic() - start)]
@@ -736,6 +763,8 @@ def main():
             futures.append(pool.submit(run_fuzz_test))
         if selected("shell-session", words):
             futures.append(pool.submit(run_shell_test))
+        if selected("trace-in-proc", words):
+            futures.append(pool.submit(run_trace_proc_test))
         if selected("keyboard-input", words):
             futures.append(pool.submit(run_keyboard_test))
         for future in concurrent.futures.as_completed(futures):

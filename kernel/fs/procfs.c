@@ -52,6 +52,7 @@ struct proc_entry {
 static const struct proc_entry machine_files[] = {
 	{ "cpuinfo", proc_show_cpuinfo },
 	{ "meminfo", proc_show_meminfo },
+	{ "sched_trace", proc_show_sched_trace },
 	{ "uptime", proc_show_uptime },
 	{ "version", proc_show_version },
 };

@@ -74,6 +74,7 @@ int proc_show_status(struct proc_text *t, struct proc_dir *d);
 int proc_show_cpuinfo(struct proc_text *t, struct proc_dir *d);
 int proc_show_meminfo(struct proc_text *t, struct proc_dir *d);
 int proc_show_uptime(struct proc_text *t, struct proc_dir *d);
+int proc_show_sched_trace(struct proc_text *t, struct proc_dir *d);
 int proc_show_version(struct proc_text *t, struct proc_dir *d);
 
 #endif /* KERNEL_FS_PROCFS_H */

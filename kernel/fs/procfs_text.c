@@ -21,10 +21,12 @@
 #include "kernel/proc/signal.h"
 #include "mm/address_space.h"
 #include "mm/frame.h"
+#include "mm/kmalloc.h"
 #include "mm/memlayout.h"
 #include "mm/mm_usage.h"
 #include "sched/sched.h"
 #include "sched/task.h"
+#include "sched/trace.h"
 
 /* Times in /proc are in "clock ticks" of USER_HZ, which Linux keeps at
  * 100 a second whatever its own tick rate (AT_CLKTCK says so too). */
@@ -288,6 +290,26 @@ proc_show_uptime(struct proc_text *t, struct proc_dir *d)
 		    (unsigned long long)(up % 100),
 		    (unsigned long long)(idle / 100),
 		    (unsigned long long)(idle % 100));
+	return 0;
+}
+
+/* Sprout's own: the scheduler trace (trace=sched), its newest events,
+ * one line each as sched/trace.h describes, in a bigger buffer than
+ * the other files' page. */
+#define SCHED_TRACE_TEXT (64 * 1024)
+
+int
+proc_show_sched_trace(struct proc_text *t, struct proc_dir *d)
+{
+	char *big = kmalloc(SCHED_TRACE_TEXT);
+
+	(void)d;
+	if (!big)
+		return -ENOMEM;
+	kfree(t->buf);
+	t->buf = big;
+	t->size = SCHED_TRACE_TEXT;
+	t->len = trace_format(t->buf, t->size);
 	return 0;
 }
 
