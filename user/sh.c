@@ -101,6 +101,7 @@ struct job {
 	int count;   /* how many */
 	int running; /* how many not reaped yet */
 	int wstatus; /* the last process's, which is the job's */
+	int stopped; /* by ^Z (SIGTSTP) or SIGSTOP, until fg or bg */
 	char *text;  /* the command, for jobs */
 };
 
@@ -599,9 +600,11 @@ run_stage(struct stage *st, int in, const int out[2], int background)
 	if (background) {
 		signal(SIGINT, SIG_IGN);
 		signal(SIGQUIT, SIG_IGN);
+		signal(SIGTSTP, SIG_IGN);
 	} else if (interactive) {
 		signal(SIGINT, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
+		signal(SIGTSTP, SIG_DFL);
 	}
 	/* Nor should a background job read what is typed for the shell,
 	 * where there is a /dev/null to read instead (not on Sprout yet). */
@@ -629,13 +632,14 @@ run_stage(struct stage *st, int in, const int out[2], int background)
 	exec_command(st->argv);
 }
 
-/* Waits for pid, a child; returns its wait status. */
+/* Waits for pid, a child, to end or to stop (^Z); returns its wait
+ * status. */
 static int
 wait_child(pid_t pid)
 {
 	int wstatus;
 
-	while (wait4(pid, &wstatus, 0, NULL) < 0) {
+	while (wait4(pid, &wstatus, WUNTRACED, NULL) < 0) {
 		if (errno != EINTR) {
 			fprintf(stderr, "sh: wait4: %s\n", strerror(errno));
 			return 1 << 8; /* as if it exited with 1 */
@@ -648,6 +652,9 @@ wait_child(pid_t pid)
  * Runs p's commands, each in a child, with a pipe between each pair.
  * Waits for all of them, or makes a job of them with background.
  */
+static void wait_foreground(const pid_t *pids, int started, const char *text,
+			    size_t len, int failed);
+
 static void
 run_children(struct pipeline *p, int background)
 {
@@ -699,9 +706,32 @@ run_children(struct pipeline *p, int background)
 		status = failed;
 		return;
 	}
+	wait_foreground(pids, started, p->text, p->text_end - p->text, failed);
+}
+
+/*
+ * Waits for the foreground processes pids[0..n): until they end, or
+ * until one stops (^Z): then they become a stopped job, which fg or bg
+ * continues, and the shell prompts again.
+ */
+static void
+wait_foreground(const pid_t *pids, int started, const char *text, size_t len,
+		int failed)
+{
 	int wstatus = 0, interrupted = 0;
 	for (int i = 0; i < started; i++) {
 		wstatus = wait_child(pids[i]);
+		if (WIFSTOPPED(wstatus)) {
+			/* The rest of the pipeline got the same SIGTSTP. */
+			int n = add_job(pids + i, started - i, text, len);
+			if (n > 0) {
+				jobs[n - 1].stopped = 1;
+				fprintf(stderr, "\n[%d] Stopped  %.*s\n", n,
+					(int)len, text);
+			}
+			status = 128 + WSTOPSIG(wstatus);
+			return;
+		}
 		/* Say how a program died, as other shells do, except for ^C
 		 * (the user knows) and a closed pipe (expected). */
 		if (!WIFSIGNALED(wstatus))
@@ -782,8 +812,75 @@ builtin_jobs(int argc, char **argv)
 		for (int k = 0; k < jobs[i].count; k++)
 			if (jobs[i].pids[k])
 				printf(" %d", (int)jobs[i].pids[k]);
-		printf("  Running  %s\n", jobs[i].text);
+		printf("  %s  %s\n", jobs[i].stopped ? "Stopped" : "Running",
+		       jobs[i].text);
 	}
+	return 0;
+}
+
+/* The job that fg or bg name: [N] given as N or %N, else the newest. */
+static int
+job_named(int argc, char **argv)
+{
+	if (argc > 1) {
+		int n = atoi(argv[1][0] == '%' ? argv[1] + 1 : argv[1]);
+		if (n >= 1 && n <= MAX_JOBS && jobs[n - 1].pids)
+			return n;
+		fprintf(stderr, "sh: %s: %s: no such job\n", argv[0], argv[1]);
+		return 0;
+	}
+	for (int n = MAX_JOBS; n >= 1; n--)
+		if (jobs[n - 1].pids)
+			return n;
+	fprintf(stderr, "sh: %s: no current job\n", argv[0]);
+	return 0;
+}
+
+/* SIGCONT to every process of job n that has not ended. */
+static void
+continue_job(int n)
+{
+	struct job *j = &jobs[n - 1];
+
+	for (int k = 0; k < j->count; k++)
+		if (j->pids[k])
+			kill(j->pids[k], SIGCONT);
+	j->stopped = 0;
+}
+
+/* fg [N]: continue job N in the foreground, and wait for it. */
+static int
+builtin_fg(int argc, char **argv)
+{
+	reap_jobs();
+	int n = job_named(argc, argv);
+	if (!n)
+		return 1;
+	struct job j = jobs[n - 1];
+	pid_t pids[MAX_STAGES];
+	int live = 0;
+	for (int k = 0; k < j.count && live < MAX_STAGES; k++)
+		if (j.pids[k])
+			pids[live++] = j.pids[k];
+	fprintf(stderr, "%s\n", j.text);
+	continue_job(n);
+	/* It leaves the job list; if it stops again it comes back. */
+	free(j.pids);
+	jobs[n - 1] = (struct job){ 0 };
+	wait_foreground(pids, live, j.text, strlen(j.text), 0);
+	free(j.text);
+	return status;
+}
+
+/* bg [N]: let stopped job N go on, in the background. */
+static int
+builtin_bg(int argc, char **argv)
+{
+	int n = job_named(argc, argv);
+	if (!n)
+		return 1;
+	continue_job(n);
+	fprintf(stderr, "[%d] %s &\n", n, jobs[n - 1].text);
 	return 0;
 }
 
@@ -825,6 +922,10 @@ static const struct builtin builtins[] = {
 	  "exit [n]         leave the shell with status n" },
 	{ "wait", builtin_wait,
 	  "wait             wait for every background job" },
+	{ "fg", builtin_fg,
+	  "fg [N]           continue job N in the foreground" },
+	{ "bg", builtin_bg,
+	  "bg [N]           continue stopped job N in the background" },
 	{ "jobs", builtin_jobs,
 	  "jobs             list the background jobs and their pids" },
 	{ "export", builtin_export,
@@ -1027,9 +1128,10 @@ main(int argc, char **argv)
 	struct termios t;
 	interactive = fd == 0 && tcgetattr(0, &t) == 0;
 	if (interactive) {
-		/* ^C should stop the program running, not the shell. */
+		/* ^C and ^Z are for the program running, not the shell. */
 		signal(SIGINT, SIG_IGN);
 		signal(SIGQUIT, SIG_IGN);
+		signal(SIGTSTP, SIG_IGN);
 	}
 
 	char line[MAX_LINE];

@@ -42,6 +42,7 @@
 #define NCCS	   19
 #define VINTR	   0 /* indexes into c_cc */
 #define VQUIT	   1
+#define VSUSP	   10
 
 /* The kernel's struct termios, as TCGETS/TCSETS pass it on Linux. */
 struct termios_k {
@@ -68,8 +69,8 @@ static struct termios_k termios = {
 	.c_cflag = 0000277, /* B38400 | CS8 | CREAD */
 	.c_lflag =
 		0105073, /* ISIG ICANON ECHO ECHOE ECHOK IEXTEN ECHOCTL ECHOKE */
-	.c_cc = { 3, 28, 127, 21, 4, 0,
-		  1 }, /* INTR QUIT ERASE KILL EOF TIME MIN */
+	.c_cc = { 3, 28, 127, 21, 4, 0, 1, 0, 0, 0,
+		  26 }, /* INTR QUIT ERASE KILL EOF TIME MIN, SUSP */
 };
 
 static void
@@ -130,13 +131,20 @@ tty_input(char c)
 			echo("\b \b", 3);
 		}
 	} else if ((termios.c_lflag & ISIG) && c != 0 &&
-		   (c == termios.c_cc[VINTR] || c == termios.c_cc[VQUIT])) {
-		/* Ctrl-C (SIGINT) or Ctrl-\ (SIGQUIT), to every process in
-		 * the foreground group; the typed line is thrown away. */
-		int sig = c == termios.c_cc[VINTR] ? SIGINT : SIGQUIT;
+		   (c == termios.c_cc[VINTR] || c == termios.c_cc[VQUIT] ||
+		    c == termios.c_cc[VSUSP])) {
+		/* Ctrl-C (SIGINT), Ctrl-\ (SIGQUIT) or Ctrl-Z (SIGTSTP), to
+		 * every process in the foreground group; the typed line is
+		 * thrown away. */
+		int sig = c == termios.c_cc[VINTR]   ? SIGINT
+			  : c == termios.c_cc[VQUIT] ? SIGQUIT
+						     : SIGTSTP;
 		int pgrp = foreground;
 		head = committed;
-		echo(sig == SIGINT ? "^C\n" : "^\\\n", 3);
+		echo(sig == SIGINT    ? "^C\n"
+		     : sig == SIGQUIT ? "^\\\n"
+				      : "^Z\n",
+		     3);
 		spin_unlock_irqrestore(&tty_lock, flags);
 		signal_kill_group(pgrp, sig);
 		return;

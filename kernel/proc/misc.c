@@ -178,10 +178,18 @@ sys_nanosleep(const struct syscall_args *a)
 
 	if (err)
 		return err;
-	err = sleep_until(deadline_after(ns));
+	uint64_t deadline = deadline_after(ns);
+	err = sleep_until(deadline);
 	if (err == -EINTR && a->a[1]) {
-		struct timespec_k zero = { 0, 0 };
-		copy_to_user((void *)a->a[1], &zero, sizeof(zero));
+		/* The time that was left, as Linux says: a sleep cut short
+		 * (by a handler, or a stop and continue, after which the
+		 * call runs again with it when req and rem are the same,
+		 * as in musl's sleep) goes on for the rest. */
+		uint64_t now = clock_ns(),
+			 left = deadline > now ? deadline - now : 0;
+		struct timespec_k rem = { (int64_t)(left / NSEC_PER_SEC),
+					  (int64_t)(left % NSEC_PER_SEC) };
+		(void)copy_to_user((void *)a->a[1], &rem, sizeof(rem));
 	}
 	return err;
 }

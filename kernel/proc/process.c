@@ -73,6 +73,7 @@ group_create(struct task *leader)
 		g->threads = leader;
 		g->nthreads = 1;
 		wait_queue_init(&g->others_gone, "thread-exit");
+		wait_queue_init(&g->stopped_queue, "stopped");
 	}
 	return g;
 }
@@ -635,8 +636,26 @@ sys_wait4(const struct syscall_args *a)
 			if (!wait_matches(pid, c, options))
 				continue;
 			any = true;
-			if (!is_zombie(c))
-				continue;
+			if (!is_zombie(c)) {
+				/* Stopped or continued: reported once. */
+				int report =
+					c->group ? c->group->wait_report : 0;
+				bool cont = report == 0xffff;
+				if (!report || !(options & (cont ? WCONTINUED
+								 : WUNTRACED)))
+					continue;
+				c->group->wait_report = 0;
+				int cpid = c->pid;
+				spin_unlock_irqrestore(&proc_lock, flags);
+				if ((user_status &&
+				     copy_to_user(user_status, &report,
+						  sizeof(report))) ||
+				    (user_rusage &&
+				     copy_to_user(user_rusage, zero_rusage,
+						  RUSAGE_SIZE)))
+					return -EFAULT;
+				return cpid;
+			}
 			*link = c->sibling;
 			proc_info_release(&c->group->proc);
 			spin_unlock_irqrestore(&proc_lock, flags);

@@ -45,6 +45,15 @@ struct thread_group {
 	int pgid, sid;			  /* process group and session */
 	bool execed; /* has called execve (setpgid's EACCES) */
 	struct wait_queue others_gone;
+	/* Job control (docs/signals.md, section 13): a stop signal parks
+	 * every thread on "stopped" until SIGCONT or SIGKILL. These
+	 * change under proc_lock. */
+	bool stopped;
+	unsigned cont_seq; /* SIGCONTs so far: a stop dequeued before one
+			      is void (changed under sched_lock too) */
+	int wait_report;   /* for the parent's wait4: (sig << 8) | 0x7f,
+			    0xffff (continued), or 0 once reported */
+	struct wait_queue stopped_queue;
 	struct proc_info proc; /* argv and /proc/<pid> (proc_info.h) */
 };
 

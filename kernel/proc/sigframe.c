@@ -48,6 +48,7 @@
 #define MXCSR_OFFSET	       24
 #define MXCSR_VALID	       0xffbf /* bits the CPU accepts in MXCSR */
 #define SYSCALL_INSN_SIZE      2
+#define SYS_RT_SIGRETURN       15
 
 /* Linux's x86-64 struct sigcontext (in the ucontext). */
 struct sigcontext_k {
@@ -177,10 +178,11 @@ frame_setup(struct trap_frame *tf, int sig, const struct sigaction_k *act,
 /* The lowest deliverable signal, taken off its pending set, and where
  * it came from; 0 if none. */
 static int
-dequeue(struct task *t, struct sigsource *from)
+dequeue(struct task *t, struct sigsource *from, unsigned *cont_seq)
 {
 	uint64_t irq = spin_lock_irqsave(&sched_lock);
 	uint64_t shared = t->group->shared_pending;
+	*cont_seq = t->group->cont_seq; /* a SIGCONT after this voids a stop */
 	uint64_t ready = (t->pending | shared) & ~t->sigmask;
 	int sig = 0;
 
@@ -204,15 +206,20 @@ signal_deliver(struct trap_frame *tf)
 {
 	struct task *t = current_task();
 	struct sigsource from;
+	unsigned cont_seq;
 	int sig;
 
-	while ((sig = dequeue(t, &from))) {
+	while ((sig = dequeue(t, &from, &cont_seq))) {
 		struct sigaction_k *act = &t->sighand->actions[sig - 1];
 		if (act->handler == SIG_IGN)
 			continue;
 		if (act->handler == SIG_DFL) {
 			if (signal_default_ignored(sig))
 				continue;
+			if (signal_default_stops(sig)) {
+				signal_group_stop(sig, cont_seq);
+				continue; /* continued: the next one */
+			}
 			process_exit(W_EXITCODE(0, sig));
 		}
 		/* A system call that a signal interrupted: with SA_RESTART
@@ -229,6 +236,15 @@ signal_deliver(struct trap_frame *tf)
 		if (frame_setup(tf, sig, &copy, &from))
 			process_exit(W_EXITCODE(0, SIGSEGV)); /* no room: die */
 		return; /* one handler at a time; others on the next return */
+	}
+	/* A system call cut short by a signal that ran no handler (a stop
+	 * and SIGCONT, or a signal ignored since it was sent): the program
+	 * never sees the EINTR; the call runs again, as on Linux. (Not
+	 * after rt_sigreturn: its rax is the interrupted code's, restored.) */
+	if (tf->vector == VECTOR_SYSCALL && (int64_t)tf->rax == -EINTR &&
+	    t->syscall_nr != SYS_RT_SIGRETURN) {
+		tf->rax = t->syscall_nr;
+		tf->rip -= SYSCALL_INSN_SIZE;
 	}
 	if (t->restore_mask) { /* rt_sigsuspend, and no handler ran */
 		t->sigmask = t->saved_mask;

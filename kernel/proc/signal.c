@@ -23,8 +23,7 @@
 #define SIG_SETMASK 2
 #define SIGSET_SIZE 8 /* bytes: Linux's kernel sigset_t on x86-64 */
 
-/* Signals whose default action is to do nothing. (Stopping is not
- * implemented: the stop signals are ignored for now.) */
+/* Signals whose default action is to do nothing. */
 bool
 signal_default_ignored(int sig)
 {
@@ -33,14 +32,18 @@ signal_default_ignored(int sig)
 	case SIGCONT:
 	case SIGURG:
 	case SIGWINCH:
-	case SIGSTOP:
-	case SIGTSTP:
-	case SIGTTIN:
-	case SIGTTOU:
 		return true;
 	default:
 		return false;
 	}
+}
+
+/* Signals whose default action is to stop the process. */
+bool
+signal_default_stops(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	       sig == SIGTTOU;
 }
 
 struct sighand *
@@ -92,17 +95,80 @@ deliverable(struct task *t)
 	return (t->pending | shared) & ~t->sigmask;
 }
 
+/* A stopped process's threads leave their sleeps too, to park. */
 bool
 signal_pending(struct task *t)
 {
-	return t->killed != 0 || deliverable(t) != 0;
+	return t->killed != 0 || deliverable(t) != 0 ||
+	       (t->group && t->group->stopped);
 }
 
 /* Is @sig's default action to end the process? */
 static bool
 default_kills(int sig)
 {
-	return !signal_default_ignored(sig);
+	return !signal_default_ignored(sig) && !signal_default_stops(sig);
+}
+
+#define STOP_SIGNALS                                         \
+	((1ull << (SIGSTOP - 1)) | (1ull << (SIGTSTP - 1)) | \
+	 (1ull << (SIGTTIN - 1)) | (1ull << (SIGTTOU - 1)))
+
+/* Take @bits off every pending set of @g. Caller holds sched_lock. */
+static void
+discard_pending_locked(struct thread_group *g, uint64_t bits)
+{
+	g->shared_pending &= ~bits;
+	for (struct task *th = g->threads; th; th = th->group_next)
+		th->pending &= ~bits;
+}
+
+static void send(struct task *t, int sig, bool whole_process, bool proc_locked,
+		 const struct sigsource *from);
+
+/* The process @g stopped or continued: wake its parent's wait4 and,
+ * unless the parent's SIGCHLD has SA_NOCLDSTOP, send it SIGCHLD.
+ * Caller holds proc_lock, with interrupts off. */
+static void
+notify_parent_locked(struct thread_group *g, int code, int status)
+{
+	struct task *parent = g->leader->parent;
+
+	if (!parent)
+		return;
+	spin_lock(&sched_lock);
+	wait_wake_all_locked(&parent->child_exit);
+	spin_unlock(&sched_lock);
+	if (parent->sighand &&
+	    !(parent->sighand->actions[SIGCHLD - 1].flags & SA_NOCLDSTOP)) {
+		struct sigsource from = { .code = code,
+					  .pid = g->leader->pid,
+					  .status = status };
+		send(parent, SIGCHLD, true, true, &from);
+	}
+}
+
+/* SIGCONT, whatever its action or the mask: the pending stop signals
+ * go, and a stopped process runs again. */
+static void
+continue_process(struct thread_group *g, bool proc_locked)
+{
+	uint64_t irq = proc_locked ? 0 : spin_lock_irqsave(&proc_lock);
+
+	spin_lock(&sched_lock);
+	g->cont_seq++; /* a stop signal already dequeued is void now */
+	discard_pending_locked(g, STOP_SIGNALS);
+	bool was_stopped = g->stopped;
+	if (was_stopped) {
+		g->stopped = false;
+		g->wait_report = 0xffff; /* WIFCONTINUED */
+		wait_wake_all_locked(&g->stopped_queue);
+	}
+	spin_unlock(&sched_lock);
+	if (was_stopped)
+		notify_parent_locked(g, CLD_CONTINUED, SIGCONT);
+	if (!proc_locked)
+		spin_unlock_irqrestore(&proc_lock, irq);
 }
 
 static void
@@ -125,6 +191,13 @@ send(struct task *t, int sig, bool whole_process, bool proc_locked,
 	 * stray kill cannot take the system down (Linux does the same). */
 	if (t->pid == 1 && act->handler <= SIG_IGN)
 		return;
+	if (sig == SIGCONT)
+		continue_process(t->group, proc_locked);
+	if (signal_default_stops(sig)) { /* a stop undoes a pending SIGCONT */
+		uint64_t irq = spin_lock_irqsave(&sched_lock);
+		discard_pending_locked(t->group, 1ull << (SIGCONT - 1));
+		spin_unlock_irqrestore(&sched_lock, irq);
+	}
 	if (sig == SIGKILL) {
 		kill_process(t, SIGKILL, proc_locked);
 		return;
@@ -425,21 +498,68 @@ user_exception(struct trap_frame *tf, uint64_t addr)
 	process_exit(W_EXITCODE(0, sig));
 }
 
-/* Before every return to user mode: give up the CPU if the slice is
- * used up (this is where user programs are preempted), and die if a
- * fatal signal is pending. */
+/* A fatal signal is pending: the thread goes, and the process with it. */
 static void
-user_return(struct trap_frame *tf)
+exit_if_killed(struct task *t)
 {
-	sched_preempt_point();
-	struct task *t = current_task();
 	struct thread_group *g = t->group;
+
 	if (t->killed) {
 		if (g->exec_thread && g->exec_thread != t)
 			task_exit(0); /* another thread is exec'ing: go */
 		process_exit(g->exiting ? g->exit_status
 					: W_EXITCODE(0, t->killed));
 	}
+}
+
+/* The process is stopped: sleep on "stopped" until SIGCONT, or until
+ * SIGKILL (process_kill wakes every thread), and then die. */
+static void
+park(struct task *t)
+{
+	struct thread_group *g = t->group;
+	uint64_t irq = spin_lock_irqsave(&proc_lock);
+
+	while (g->stopped && !t->killed)
+		wait_sleep(&g->stopped_queue, &proc_lock);
+	spin_unlock_irqrestore(&proc_lock, irq);
+	exit_if_killed(t);
+}
+
+void
+signal_group_stop(int sig, unsigned cont_seq)
+{
+	struct task *t = current_task();
+	struct thread_group *g = t->group;
+	uint64_t irq = spin_lock_irqsave(&proc_lock);
+
+	if (!g->stopped && !g->exiting && g->cont_seq == cont_seq) {
+		g->stopped = true;
+		g->wait_report = (sig << 8) | 0x7f; /* WIFSTOPPED */
+		/* The other threads leave their sleeps (signal_pending) and
+		 * park in user_return. */
+		spin_lock(&sched_lock);
+		for (struct task *th = g->threads; th; th = th->group_next)
+			if (th != t)
+				sched_wake_locked(th, "stop");
+		spin_unlock(&sched_lock);
+		notify_parent_locked(g, CLD_STOPPED, sig);
+	}
+	spin_unlock_irqrestore(&proc_lock, irq);
+	park(t);
+}
+
+/* Before every return to user mode: give up the CPU if the slice is
+ * used up (this is where user programs are preempted), die if a fatal
+ * signal is pending, park while the process is stopped. */
+static void
+user_return(struct trap_frame *tf)
+{
+	sched_preempt_point();
+	struct task *t = current_task();
+	exit_if_killed(t);
+	if (t->group->stopped)
+		park(t);
 	signal_deliver(tf); /* run a handler, if a signal waits */
 	/* Never return to a non-canonical address: on real CPUs iretq
 	 * would fault in ring 0, halfway out of the kernel (GS already

@@ -74,17 +74,19 @@ void sighand_put(struct sighand *sh);
 #define SIGNAL_UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
 
 /* siginfo's si_code: where a signal came from (Linux's values). */
-#define SI_USER	    0	 /* kill */
-#define SI_KERNEL   0x80 /* the kernel: the terminal, some traps */
-#define SI_TKILL    (-6) /* tkill, tgkill */
-#define CLD_EXITED  1	 /* SIGCHLD: the child exited ... */
-#define CLD_KILLED  2	 /* ... was killed by a signal */
-#define CLD_DUMPED  3	 /* ... was killed and dumped core */
-#define SEGV_MAPERR 1	 /* nothing mapped there */
-#define SEGV_ACCERR 2	 /* mapped, but not for this access */
-#define ILL_ILLOPN  2	 /* an illegal operand (ud2) */
-#define FPE_INTDIV  1	 /* integer division by zero */
-#define TRAP_BRKPT  1	 /* a breakpoint */
+#define SI_USER	      0	   /* kill */
+#define SI_KERNEL     0x80 /* the kernel: the terminal, some traps */
+#define SI_TKILL      (-6) /* tkill, tgkill */
+#define CLD_EXITED    1	   /* SIGCHLD: the child exited ... */
+#define CLD_KILLED    2	   /* ... was killed by a signal */
+#define CLD_DUMPED    3	   /* ... was killed and dumped core */
+#define CLD_STOPPED   5	   /* ... was stopped by a signal */
+#define CLD_CONTINUED 6	   /* ... was continued by SIGCONT */
+#define SEGV_MAPERR   1	   /* nothing mapped there */
+#define SEGV_ACCERR   2	   /* mapped, but not for this access */
+#define ILL_ILLOPN    2	   /* an illegal operand (ud2) */
+#define FPE_INTDIV    1	   /* integer division by zero */
+#define TRAP_BRKPT    1	   /* a breakpoint */
 
 struct trap_frame;
 
@@ -105,8 +107,14 @@ long signal_kill_group(int pgid, int sig);
  * (kernel/proc/sigframe.c). */
 void signal_deliver(struct trap_frame *tf);
 
-/* Is @sig's default action to do nothing? */
+/* Is @sig's default action to do nothing? To stop the process? */
 bool signal_default_ignored(int sig);
+bool signal_default_stops(int sig);
+
+/* signal_deliver took stop signal @sig (SIG_DFL), when the group had
+ * seen @cont_seq SIGCONTs: stop the process, unless a SIGCONT came
+ * since, tell the parent, and park until continued or killed. */
+void signal_group_stop(int sig, unsigned cont_seq);
 
 /* Should a sleep in the kernel end early (-EINTR) for a signal? */
 bool signal_pending(struct task *t);

@@ -7,7 +7,9 @@
  * registers) survives a handler; a system call that a signal interrupts
  * fails with EINTR, or runs again with SA_RESTART; sigsuspend and pause;
  * SIGCHLD; SIGCHLD set to SIG_IGN leaves no zombie; process groups
- * (setpgid, getpgid, setsid, kill of a group, wait4 of a group).
+ * (setpgid, getpgid, setsid, kill of a group, wait4 of a group); job
+ * control: SIGSTOP, SIGTSTP and SIGCONT, wait4's WUNTRACED and
+ * WCONTINUED, SIGCHLD's CLD_STOPPED and CLD_CONTINUED.
  */
 #include "t.h"
 
@@ -626,6 +628,187 @@ compat_mode_syscall(void)
 	}
 }
 
+/* All the bytes waiting in the non-blocking pipe fd: how many. */
+static long
+drain(int fd)
+{
+	char buf[512];
+	long total = 0, n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		total += n;
+	return total;
+}
+
+/* Does the writer at the other end of fd write again, within 1 s? */
+static int
+writer_runs(int fd)
+{
+	for (int i = 0; i < 200; i++) {
+		if (drain(fd) > 0)
+			return 1;
+		t_sleep_ms(5);
+	}
+	return 0;
+}
+
+/* A child that writes a byte into a pipe whenever there is room: while
+ * bytes come, it runs. Once the parent's end is closed it dies of
+ * SIGPIPE, so it cannot outlive a failed case. */
+static pid_t
+busy_writer(int *read_end)
+{
+	int fds[2];
+
+	T_REQUIRE(pipe2(fds, O_NONBLOCK) == 0);
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		close(fds[0]);
+		for (;;)
+			if (write(fds[1], "x", 1) < 0 && errno != EAGAIN)
+				_exit(1);
+	}
+	close(fds[1]);
+	*read_end = fds[0];
+	return pid;
+}
+
+static void
+stop_and_continue(void)
+{
+	int fd, status;
+	pid_t pid = busy_writer(&fd);
+
+	T_CHECK(writer_runs(fd));
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGSTOP), 0);
+	T_SYS_EQ(syscall(SYS_wait4, pid, &status, WUNTRACED, NULL), pid);
+	T_CHECK(WIFSTOPPED(status));
+	T_EQ(WSTOPSIG(status), SIGSTOP);
+	/* Reported once; and a plain WNOHANG wait does not see it. */
+	T_SYS_EQ(syscall(SYS_wait4, pid, &status, WUNTRACED | WNOHANG, NULL),
+		 0);
+	drain(fd);
+	t_sleep_ms(100);
+	T_EQ(drain(fd), 0); /* stopped: it does not run */
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGCONT), 0);
+	T_SYS_EQ(syscall(SYS_wait4, pid, &status, WCONTINUED, NULL), pid);
+	T_CHECK(WIFCONTINUED(status));
+	T_SYS_EQ(syscall(SYS_wait4, pid, &status, WCONTINUED | WNOHANG, NULL),
+		 0);
+	T_CHECK(writer_runs(fd)); /* running again */
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGKILL), 0);
+	T_SIGNALED(t_wait(pid), SIGKILL);
+	close(fd);
+}
+
+static void
+tstp_handler_or_stop(void)
+{
+	int status;
+
+	/* With a handler, SIGTSTP runs it instead of stopping. */
+	on(SIGTSTP, count, 0, 0);
+	T_SYS_EQ(syscall(SYS_kill, getpid(), SIGTSTP), 0);
+	T_EQ(hits, 1);
+	T_EQ(last_sig, SIGTSTP);
+	/* A handler for SIGCONT runs too. */
+	on(SIGCONT, count, 0, 0);
+	T_SYS_EQ(syscall(SYS_kill, getpid(), SIGCONT), 0);
+	T_EQ(hits, 2);
+	T_EQ(last_sig, SIGCONT);
+	/* With SIG_DFL, it stops; SIGKILL ends the stopped child. The
+	 * child gets a group of its own: Linux discards SIGTSTP sent to
+	 * an orphaned group, and this one is not (its parent is outside
+	 * it, in the same session). */
+	T_REQUIRE(signal(SIGTSTP, SIG_DFL) != SIG_ERR);
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		t_linger();
+	}
+	T_SYS_EQ(setpgid(pid, pid), 0);
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGTSTP), 0);
+	T_SYS_EQ(syscall(SYS_wait4, pid, &status, WUNTRACED, NULL), pid);
+	T_CHECK(WIFSTOPPED(status));
+	T_EQ(WSTOPSIG(status), SIGTSTP);
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGKILL), 0);
+	T_SIGNALED(t_wait(pid), SIGKILL);
+}
+
+static void
+sigchld_stop_continue(void)
+{
+	uint64_t set = BIT(SIGCHLD), none = 0;
+	int status;
+
+	on_info(SIGCHLD);
+	T_SYS_EQ(syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, 8), 0);
+	pid_t pid = t_fork();
+	if (pid == 0)
+		t_linger();
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGSTOP), 0);
+	T_SYS_ERR(syscall(SYS_rt_sigsuspend, &none, 8), EINTR);
+	T_EQ(last_sig, SIGCHLD);
+	T_EQ(info_code, CLD_STOPPED);
+	T_EQ(info_pid, pid);
+	T_EQ(info_status, SIGSTOP);
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGCONT), 0);
+	T_SYS_ERR(syscall(SYS_rt_sigsuspend, &none, 8), EINTR);
+	T_EQ(info_code, CLD_CONTINUED);
+	T_EQ(info_pid, pid);
+	T_EQ(info_status, SIGCONT);
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGKILL), 0);
+	T_SYS_ERR(syscall(SYS_rt_sigsuspend, &none, 8), EINTR);
+	T_EQ(info_code, CLD_KILLED);
+	T_SIGNALED(t_wait(pid), SIGKILL);
+
+	/* SA_NOCLDSTOP: no SIGCHLD for a stop, but wait4 still sees it. */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = count;
+	sa.sa_flags = SA_NOCLDSTOP;
+	T_REQUIRE(sigaction(SIGCHLD, &sa, NULL) == 0);
+	T_SYS_EQ(syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, 8), 0);
+	hits = 0;
+	pid = t_fork();
+	if (pid == 0)
+		t_linger();
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGSTOP), 0);
+	T_SYS_EQ(syscall(SYS_wait4, pid, &status, WUNTRACED, NULL), pid);
+	T_CHECK(WIFSTOPPED(status));
+	T_EQ(hits, 0);
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGKILL), 0);
+	T_SIGNALED(t_wait(pid), SIGKILL);
+}
+
+/* A read that a stop and SIGCONT cut short runs again: the program
+ * never sees an EINTR it has no handler to explain. */
+static void
+stop_restarts_read(void)
+{
+	int in[2], out[2];
+	char c = 0;
+
+	T_REQUIRE(pipe(in) == 0 && pipe(out) == 0);
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		long r = syscall(SYS_read, in[0], &c, 1);
+		char v = r == 1 && c == 'x' ? 'y' : r < 0 ? 'e' : 'n';
+		_exit(write(out[1], &v, 1) == 1 ? 0 : 1);
+	}
+	t_sleep_ms(50); /* let it block in read */
+	int status;
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGSTOP), 0);
+	T_EQ(syscall(SYS_wait4, pid, &status, WUNTRACED, NULL), pid);
+	T_CHECK(WIFSTOPPED(status));
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGCONT), 0);
+	t_sleep_ms(50);
+	T_EQ(write(in[1], "x", 1), 1);
+	T_EQ(read(out[0], &c, 1), 1);
+	T_EQ(c, 'y');
+	T_EXITED(t_wait(pid), 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -651,5 +834,9 @@ main(int argc, char **argv)
 	T_RUN(handler_not_canonical);
 	T_RUN(nested_task_flag);
 	T_RUN(compat_mode_syscall);
+	T_RUN(stop_and_continue);
+	T_RUN(tstp_handler_or_stop);
+	T_RUN(sigchld_stop_continue);
+	T_RUN(stop_restarts_read);
 	return t_done();
 }
