@@ -8,7 +8,8 @@
  * directory; names that are no process (999999, 0, 01, abc); uptime (its
  * format; it grows), meminfo (MemTotal, MemFree, MemAvailable), version
  * (uname's words); the types and modes of the files; reading in pieces
- * (one snapshot); listing with small buffers; and writing, which fails.
+ * (one snapshot); listing with small buffers; writing, which fails; and
+ * the tree of parents in /proc, which must be the tree fork made.
  *
  * /proc is the same path on Linux and in Sprout: no t_path() here.
  */
@@ -626,6 +627,117 @@ cmdline_child(char **argv)
 	return 0;
 }
 
+/*
+ * The tree in /proc is the tree fork made. This process makes
+ *
+ *     me --- a -+- b --- d
+ *               +- c
+ *
+ * (each one waits, reading a pipe that only closes when the case is
+ * over), and then walks every process in /proc: those whose chain of
+ * parents reaches this process must be exactly a, b, c and d, each with
+ * the right parent.
+ */
+#define TREE_SIZE 4
+
+/* A node of the tree: say who it is, make @kids children (the first
+ * of which makes @grandkids of its own), then wait to be let go. */
+static void
+tree_node(int kids, int grandkids, int hold, int report)
+{
+	char c;
+	pid_t self = getpid();
+
+	(void)!write(report, &self, sizeof(self));
+	for (int i = 0; i < kids; i++) {
+		if (fork() == 0) {
+			kids = i == 0 ? grandkids : 0;
+			grandkids = 0;
+			self = getpid();
+			(void)!write(report, &self, sizeof(self));
+			i = -1; /* start over, as the child */
+		}
+	}
+	(void)!read(hold, &c, 1); /* until the test closes its end */
+	while (wait(NULL) > 0)
+		;
+	_exit(0);
+}
+
+/* The parent of @pid, from /proc; -1 if it is gone. */
+static long
+parent_of(long pid)
+{
+	struct pstat s;
+
+	return stat_of(pid_name(pid), &s) == 0 ? s.f[4] : -1;
+}
+
+static void
+tree_matches_fork(void)
+{
+	static char names[NAMES_MAX][NAME_LEN];
+	int hold[2], report[2];
+	pid_t made[TREE_SIZE];
+
+	T_REQUIRE(pipe(hold) == 0 && pipe(report) == 0);
+	pid_t a = t_fork();
+	if (a == 0) {
+		close(hold[1]);
+		close(report[0]);
+		tree_node(2, 1, hold[0], report[1]);
+	}
+	close(hold[0]);
+	close(report[1]);
+	for (int i = 0; i < TREE_SIZE; i++)
+		T_REQUIRE(read(report[0], &made[i], sizeof(made[i])) ==
+			  sizeof(made[i]));
+
+	/* Every process below this one, by the parents /proc gives. */
+	pid_t me = getpid();
+	int n = list_dir("/proc", TEXT_MAX, names, NAMES_MAX), below = 0;
+	T_REQUIRE(n > 0);
+	for (int i = 0; i < n; i++) {
+		long pid = atol(names[i]);
+		if (pid <= 0)
+			continue;
+		long p = parent_of(pid);
+		int depth = 0;
+		while (p > 1 && p != me && depth++ < 64)
+			p = parent_of(p);
+		if (p != me)
+			continue;
+		below++;
+		int found = 0;
+		for (int k = 0; k < TREE_SIZE; k++)
+			found |= made[k] == pid;
+		if (!found)
+			T_FAILF("process %ld is below this one, but was not made "
+				"by the case",
+				pid);
+	}
+	T_EQ(below, TREE_SIZE);
+	/* Each one's parent: a's is this process; b, c's are a; d's b.
+	 * (made[] is in order of birth: a, b, then d or c.) */
+	T_EQ(parent_of(a), me);
+	long b = 0, c = 0, d = 0;
+	for (int k = 1; k < TREE_SIZE; k++) {
+		long pp = parent_of(made[k]);
+		if (pp == a && !b)
+			b = made[k];
+		else if (pp == a)
+			c = made[k];
+		else
+			d = made[k];
+	}
+	T_CHECK(b && c && d);
+	long pd = parent_of(d);
+	T_CHECK(pd == b || pd == c); /* whichever of a's children made d */
+	T_EQ(parent_of(b) == a && parent_of(c) == a, 1);
+	close(hold[1]); /* let them all go */
+	T_EXITED(t_wait(a), 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -650,5 +762,6 @@ main(int argc, char **argv)
 	T_RUN(meminfo);
 	T_RUN(version);
 	T_RUN(writing_fails);
+	T_RUN(tree_matches_fork);
 	return t_done();
 }
