@@ -54,6 +54,12 @@ static vaddr_t
 next_maybe_mapped(struct mm *mm, vaddr_t va, vaddr_t end)
 {
 	while (va < end) {
+		/* No table at some level: skip all it would have covered. */
+		vaddr_t next = paging_skip_missing(mm->root, va);
+		if (next != va) {
+			va = next;
+			continue;
+		}
 		vaddr_t block_end =
 			ALIGN_DOWN(va, LARGE_PAGE_SIZE) + LARGE_PAGE_SIZE;
 		pte_t *pte = paging_walk(mm->root, va, false);

@@ -68,6 +68,25 @@ paging_walk(paddr_t root, vaddr_t va, bool create)
 	return walk_to(root, va, 1, create);
 }
 
+vaddr_t
+paging_skip_missing(paddr_t root, vaddr_t va)
+{
+	paddr_t table = root;
+
+	for (int level = PT_LEVELS; level > 1; level--) {
+		pte_t entry = table_at(table)[pt_index(va, level)];
+		if (!(entry & PTE_PRESENT) || (entry & PTE_LARGE)) {
+			/* One entry at this level covers 4 KiB << 9 per
+			 * level below it. */
+			uint64_t span = (uint64_t)PAGE_SIZE
+					<< (9 * (level - 1));
+			return ALIGN_DOWN(va, span) + span;
+		}
+		table = entry & PTE_ADDR_MASK;
+	}
+	return va;
+}
+
 /* Bits 63..48 must copy bit 47, or the CPU refuses the address. */
 static bool
 is_canonical(vaddr_t va)

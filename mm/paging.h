@@ -89,6 +89,11 @@ bool paging_translate(paddr_t root, vaddr_t va, paddr_t *pa, pte_t *flags);
 /* The last-level entry for @va, creating tables on the way when @create;
  * NULL if a table is missing (or could not be allocated). */
 pte_t *paging_walk(paddr_t root, vaddr_t va, bool create);
+/* @va if a last-level table covers it; else the first address after the
+ * missing (or large-page) entry that stopped the walk: 2 MiB, 1 GiB or
+ * 512 GiB further, so a walk over a huge, mostly empty range skips the
+ * empty parts in a few steps. */
+vaddr_t paging_skip_missing(paddr_t root, vaddr_t va);
 /* Free the page tables (not the pages) under PML4 entries [first, end),
  * and clear those entries. */
 void paging_free_tables(paddr_t root, unsigned first, unsigned end);

@@ -318,6 +318,29 @@ walk(void)
 	CHECK(tables_ok());
 }
 
+/* paging_skip_missing: from an empty PML4 slot to the next 512 GiB, from
+ * an empty PDPT slot to the next 1 GiB, from an empty page directory
+ * slot to the next 2 MiB; where a table is, nowhere. */
+static void
+skip_missing(void)
+{
+	const uint64_t gib = 1ull << 30, pml4_span = 512 * gib;
+	vaddr_t va = 3 * pml4_span + 5 * gib + 7 * LARGE_PAGE_SIZE + 0x3000;
+
+	setup();
+	CHECK_INT(paging_skip_missing(root, 0x1234000), pml4_span);
+	CHECK_INT(paging_skip_missing(root, va), 4 * pml4_span);
+	CHECK_INT(paging_map(root, va, frame_alloc(FRAME_USER), PTE_USER), 0);
+	CHECK_INT(paging_skip_missing(root, va), va);
+	CHECK_INT(paging_skip_missing(root, va + 0x1000), va + 0x1000);
+	/* Same PDPT, another 1 GiB: no page directory there. */
+	CHECK_INT(paging_skip_missing(root, va + gib), 3 * pml4_span + 7 * gib);
+	/* Same page directory, another 2 MiB: no page table there. */
+	CHECK_INT(paging_skip_missing(root, va + LARGE_PAGE_SIZE),
+		  3 * pml4_span + 5 * gib + 9 * LARGE_PAGE_SIZE);
+	CHECK(tables_ok());
+}
+
 static void
 large_pages(void)
 {
@@ -679,6 +702,7 @@ main(void)
 	UNIT_RUN(user_bit_on_tables);
 	UNIT_RUN(tables_created);
 	UNIT_RUN(walk);
+	UNIT_RUN(skip_missing);
 	UNIT_RUN(large_pages);
 	UNIT_RUN(bad_addresses);
 	UNIT_RUN(protnone);
