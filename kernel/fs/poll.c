@@ -134,7 +134,6 @@ sys_ppoll(const struct syscall_args *a)
 {
 	struct timespec_k ts;
 	uint64_t deadline = 0, mask;
-	struct task *t = current_task();
 
 	if (a->a[3]) { /* a signal mask for the wait, as sigsuspend's */
 		if (a->a[4] != sizeof(mask))
@@ -152,18 +151,13 @@ sys_ppoll(const struct syscall_args *a)
 			(uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
 		deadline = ns ? clock_ns() + ns : 1;
 	}
-	if (a->a[3]) {
-		t->saved_mask = t->sigmask;
-		t->restore_mask = true;
-		t->sigmask = mask & ~SIGNAL_UNBLOCKABLE;
-	}
+	if (a->a[3])
+		signal_mask_for_wait(mask);
 	long ret = do_poll((void *)a->a[0], a->a[1], deadline);
 	/* Interrupted: the old mask comes back after the handler runs (on
 	 * the way out). Otherwise it comes back now. */
-	if (a->a[3] && ret != -EINTR) {
-		t->sigmask = t->saved_mask;
-		t->restore_mask = false;
-	}
+	if (ret != -EINTR)
+		signal_mask_restore();
 	if (a->a[2]) { /* Linux writes back the time that was left */
 		uint64_t now = clock_ns(), left = 0;
 		if (deadline > 1 && deadline > now)

@@ -34,13 +34,15 @@ find_process(int pid)
 	return t;
 }
 
-/* Is there a live process in group @pgid of session @sid? */
+/* Is there a live process in group @pgid of session @sid (any session
+ * if @sid is -1)? */
 static bool
 group_exists(int pgid, int sid)
 {
 	for (struct task *t = task_next(0); t; t = task_next(t->tid))
 		if (t->group && t->group->leader == t && t->sighand &&
-		    t->group->pgid == pgid && t->group->sid == sid)
+		    t->group->pgid == pgid &&
+		    (sid == -1 || t->group->sid == sid))
 			return true;
 	return false;
 }
@@ -54,11 +56,7 @@ process_group_in_session(int pgid, int sid)
 bool
 process_group_exists(int pgid)
 {
-	for (struct task *t = task_next(0); t; t = task_next(t->tid))
-		if (t->group && t->group->leader == t && t->sighand &&
-		    t->group->pgid == pgid)
-			return true;
-	return false;
+	return group_exists(pgid, -1);
 }
 
 /*

@@ -246,7 +246,25 @@ signal_deliver(struct trap_frame *tf)
 		tf->rax = t->syscall_nr;
 		tf->rip -= SYSCALL_INSN_SIZE;
 	}
-	if (t->restore_mask) { /* rt_sigsuspend, and no handler ran */
+	signal_mask_restore(); /* sigsuspend or ppoll, and no handler ran */
+}
+
+void
+signal_mask_for_wait(uint64_t mask)
+{
+	struct task *t = current_task();
+
+	t->saved_mask = t->sigmask;
+	t->restore_mask = true;
+	t->sigmask = mask & ~SIGNAL_UNBLOCKABLE;
+}
+
+void
+signal_mask_restore(void)
+{
+	struct task *t = current_task();
+
+	if (t->restore_mask) {
 		t->sigmask = t->saved_mask;
 		t->restore_mask = false;
 	}
@@ -293,23 +311,14 @@ sys_rt_sigreturn(const struct syscall_args *a)
 long
 sys_rt_sigsuspend(const struct syscall_args *a)
 {
-	struct task *t = current_task();
 	uint64_t mask;
-	static struct wait_queue never = WAIT_QUEUE_INIT("sigsuspend");
-	struct spinlock lock = SPINLOCK_INIT("sigsuspend");
 
 	if (a->a[1] != SIGSET_SIZE)
 		return -EINVAL;
 	if (copy_from_user(&mask, (const void *)a->a[0], sizeof(mask)))
 		return -EFAULT;
-	t->saved_mask = t->sigmask;
-	t->restore_mask = true;
-	t->sigmask = mask & ~SIGNAL_UNBLOCKABLE;
-	uint64_t irq = spin_lock_irqsave(&lock);
-	while (!signal_pending(t))
-		wait_sleep(&never, &lock);
-	spin_unlock_irqrestore(&lock, irq);
-	return -EINTR; /* the old mask comes back after the handler */
+	signal_mask_for_wait(mask);
+	return signal_wait(); /* the old mask comes back after the handler */
 }
 
 long

@@ -580,10 +580,17 @@ process_init(void)
 long
 sys_pause(const struct syscall_args *a)
 {
-	static struct wait_queue never = WAIT_QUEUE_INIT("pause");
-	struct spinlock lock = SPINLOCK_INIT("pause");
-
 	(void)a;
+	return signal_wait();
+}
+
+long
+signal_wait(void)
+{
+	/* Nothing wakes this queue: a signal wakes the task itself. */
+	static struct wait_queue never = WAIT_QUEUE_INIT("signal-wait");
+	struct spinlock lock = SPINLOCK_INIT("signal-wait");
+
 	uint64_t flags = spin_lock_irqsave(&lock);
 	while (!signal_pending(current_task()))
 		wait_sleep(&never, &lock);

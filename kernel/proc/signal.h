@@ -93,6 +93,13 @@ struct trap_frame;
 /* Send @sig to @t's process (kill): it becomes pending, and one thread
  * that does not block it takes it. */
 void signal_send(struct task *t, int sig);
+/* Sleep until a signal is pending for the caller: -EINTR (pause). */
+long signal_wait(void);
+/* sigsuspend's and ppoll's mask: @mask while the caller waits, and the
+ * old one back after the handler the wait ends with (signal_deliver),
+ * or at once with signal_mask_restore. */
+void signal_mask_for_wait(uint64_t mask);
+void signal_mask_restore(void);
 /* Send @sig to @t's process, saying where it came from (SIGCHLD with
  * the child's pid and status); @proc_locked if the caller holds
  * proc_lock. */
