@@ -37,6 +37,32 @@ extern const char __data_start[], __bss_end[];
 paddr_t kernel_root;
 bool cpu_has_smap;
 
+/*
+ * Memory types. A page's type is picked by three of its PTE bits, which
+ * index the page attribute table (PAT, an MSR of eight types):
+ *
+ *   index = PAT(bit 7) << 2 | PCD(bit 4) << 1 | PWT(bit 3)
+ *
+ *   index  power-on type      Sprout's type
+ *   0      write-back         write-back       RAM: everything else
+ *   1      write-through      write-combining  framebuffers (PWT)
+ *   2      uncached-minus     uncached-minus
+ *   3      uncached           uncached         device registers (PCD|PWT)
+ *   4-7    as 0-3             as 0-3
+ *
+ * Only entry 1 changes. The firmware's MTRRs usually make device memory
+ * below 4 GiB uncached anyway (so the direct map's write-back alias of
+ * it is harmless), but a framebuffer drawn through uncached memory is
+ * slow, and one above 4 GiB has no MTRR to rely on.
+ */
+#define PAT_WRITE_COMBINING 0x01
+#define PAT_SPROUT	    0x0007040600070106ull /* entry 1: 0x04 -> 0x01 */
+#define PTE_WC		    PTE_WRITE_THROUGH
+#define PTE_UC		    (PTE_CACHE_DISABLE | PTE_WRITE_THROUGH)
+
+static bool have_wc; /* the PAT holds write-combining */
+static vaddr_t device_next = DEVICE_MAP_BASE; /* the window's free part */
+
 static pte_t *
 root_table(void)
 {
@@ -91,10 +117,21 @@ cpu_protection_init(void)
 		cpu_has_smap ? "on" : "absent");
 }
 
+/* Make PAT entry 1 write-combining, before any page uses it. */
+static void
+pat_init(void)
+{
+	if (!(cpuid(1, 0).edx & CPUID_1_EDX_PAT))
+		return; /* PWT alone then means write-through: still coherent */
+	wrmsr(MSR_PAT, PAT_SPROUT);
+	have_wc = true;
+}
+
 void
 kernel_space_init(const struct boot_info *bi)
 {
 	cpu_protection_init();
+	pat_init();
 
 	kernel_root = frame_alloc(FRAME_PAGE_TABLE);
 	if (!kernel_root)
@@ -123,6 +160,26 @@ kernel_space_init(const struct boot_info *bi)
 	pr_info("paging: direct map of %llu MiB at %#llx; kernel text r-x, rodata r--, data rw-; page 0 unmapped\n",
 		(unsigned long long)(end >> 20),
 		(unsigned long long)DIRECT_MAP_BASE);
+}
+
+void *
+kernel_map_device(paddr_t pa, size_t len, enum device_cache cache)
+{
+	paddr_t first = ALIGN_DOWN(pa, PAGE_SIZE);
+	paddr_t end = ALIGN_UP(pa + len, PAGE_SIZE);
+	pte_t flags = PTE_WRITABLE | pte_nx | PTE_GLOBAL;
+
+	if (len == 0 || end < first ||
+	    end - first > DEVICE_MAP_BASE + DEVICE_MAP_SIZE - device_next)
+		return NULL;
+	flags |= (cache == DEVICE_WRITE_COMBINING && have_wc) ? PTE_WC : PTE_UC;
+	vaddr_t base = device_next;
+	for (paddr_t p = first; p < end; p += PAGE_SIZE)
+		if (paging_map(kernel_root, base + (p - first), p, flags))
+			return NULL;		/* out of page-table frames: the
+				      * window's tail stays unused */
+	device_next += end - first + PAGE_SIZE; /* a guard page between */
+	return (void *)(base + (pa - first));
 }
 
 paddr_t

@@ -22,6 +22,18 @@ extern bool cpu_has_smap;
  * NX, SMEP and SMAP where the CPU has them. */
 void kernel_space_init(const struct boot_info *bi);
 
+/* How the CPU may cache a device's memory. */
+enum device_cache {
+	DEVICE_UNCACHED,	/* registers: every access reaches the device */
+	DEVICE_WRITE_COMBINING, /* framebuffers: writes are merged in bursts */
+};
+
+/* Map [@pa, @pa + @len) of device memory (anywhere in the physical
+ * address space, even above all RAM) into the kernel half, and return
+ * where @pa appears; NULL when the window is full or memory runs out.
+ * Mappings last forever: devices found at boot stay. */
+void *kernel_map_device(paddr_t pa, size_t len, enum device_cache cache);
+
 /* A new PML4 with an empty user half and the shared kernel half, or 0. */
 paddr_t kernel_space_new_root(void);
 

@@ -15,6 +15,9 @@
  *                      | DIRECT_MAP_BASE + P      |  DIRECT_MAP_BASE + P
  *   0xffffc00000000000 +--------------------------+
  *                      | kernel stacks + guards   |
+ *   0xffffe00000000000 +--------------------------+
+ *                      | device memory: APIC      |  kernel_map_device(),
+ *                      | registers, framebuffers  |  uncached or WC
  *   0xffffffff80000000 +--------------------------+
  *                      | kernel image (text, data)|  PML4 entry 511,
  *                      | phys 1 MiB at +1 MiB     |  PDPT entry 510
@@ -42,6 +45,10 @@
 #define KSTACK_SIZE	 (KSTACK_PAGES * PAGE_SIZE)
 #define KSTACK_SLOT_SIZE (KSTACK_SIZE + PAGE_SIZE) /* the stack, its guard */
 #define KSTACK_SLOTS	 4096 /* stacks that can exist at once */
+
+#define DEVICE_MAP_BASE \
+	0xffffe00000000000 /* device memory (kernel_map_device) */
+#define DEVICE_MAP_SIZE 0x0000001000000000 /* 64 GiB of window */
 
 #define USER_END 0x0000800000000000 /* first address past the user half */
 

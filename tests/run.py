@@ -41,7 +41,7 @@ BANNER = re.compile(r"Sprout \d+\.\d+\.\d+ \(x86-64\)")
 KTEST_LINE = re.compile(r"test (\S+): (OK|FAILED)$", re.M)
 BOOT_GROUP = ["bootinfo", "initramfs-module", "trap-roundtrip", "timer", "acpi"]
 SCHED_GROUP = ["take-turns", "wait-queue", "sleep", "kthread-lifetimes"]
-MM_GROUP = ["paging", "address-spaces", "mm-copy", "regions", "uaccess",
+MM_GROUP = ["paging", "address-spaces", "mm-copy", "device-map", "regions", "uaccess",
             "kmalloc-stress"]
 LOG_TAIL_LINES = 25
 

@@ -26,6 +26,7 @@
 	(1 << 21) /* no kernel access to user pages outside stac/clac */
 
 /* Model-specific registers */
+#define MSR_PAT		   0x277 /* page attribute table: 8 memory types */
 #define MSR_EFER	   0xc0000080
 #define EFER_SCE	   (1 << 0)  /* syscall/sysret enable */
 #define EFER_LME	   (1 << 8)  /* long mode enable */
@@ -41,6 +42,7 @@
 #define CPUID_EXT_EDX_NX   (1 << 20)  /* no-execute pages */
 #define CPUID_EXT_EDX_LM   (1 << 29)  /* long mode (x86-64) */
 #define CPUID_1_EDX_TSC	   (1 << 4)
+#define CPUID_1_EDX_PAT	   (1 << 16)
 
 /* RFLAGS */
 #define RFLAGS_CF (1 << 0)

@@ -25,6 +25,7 @@ static const struct ktest tests[] = {
 	{ "paging", "mm", ktest_paging },
 	{ "address-spaces", "mm", ktest_address_spaces },
 	{ "mm-copy", "mm", ktest_mm_copy },
+	{ "device-map", "mm", ktest_device_map },
 	{ "regions", "mm", ktest_regions },
 	{ "uaccess", "mm", ktest_uaccess },
 	{ "kmalloc-stress", "mm", ktest_kmalloc_stress },

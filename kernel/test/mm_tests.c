@@ -102,6 +102,56 @@ ktest_paging(const struct boot_info *bi)
 	return usage_same(before, "paging");
 }
 
+/*
+ * Device mappings: a page of the kernel's own .bss stands in for a
+ * device, so what is written through the mapping can be read back
+ * through the image. The mappings stay (as device mappings do); the
+ * page never moves, so they never point at memory reused for other
+ * things.
+ */
+static uint8_t fake_device[2 * PAGE_SIZE] __aligned(PAGE_SIZE);
+
+bool
+ktest_device_map(const struct boot_info *bi)
+{
+	paddr_t pa = kernel_image_phys(fake_device), got;
+	pte_t flags;
+
+	(void)bi;
+	volatile uint32_t *regs =
+		kernel_map_device(pa + 0x10, 8, DEVICE_UNCACHED);
+	volatile uint8_t *fb =
+		kernel_map_device(pa, 2 * PAGE_SIZE, DEVICE_WRITE_COMBINING);
+	if (!regs || !fb)
+		return ktest_fail("kernel_map_device failed");
+	if ((vaddr_t)regs < DEVICE_MAP_BASE || ((vaddr_t)regs & 0xfff) != 0x10)
+		return ktest_fail("register mapping at %p", (void *)regs);
+	if (!paging_translate(kernel_root, (vaddr_t)regs, &got, &flags) ||
+	    got != pa + 0x10 ||
+	    (flags & (PTE_CACHE_DISABLE | PTE_WRITE_THROUGH)) !=
+		    (PTE_CACHE_DISABLE | PTE_WRITE_THROUGH) ||
+	    (flags & PTE_USER) || !(flags & PTE_WRITABLE))
+		return ktest_fail("register mapping: pa %#llx flags %#llx",
+				  (unsigned long long)got,
+				  (unsigned long long)flags);
+	if (!paging_translate(kernel_root, (vaddr_t)fb + PAGE_SIZE, &got,
+			      &flags) ||
+	    got != pa + PAGE_SIZE || (flags & PTE_CACHE_DISABLE))
+		return ktest_fail("framebuffer mapping: pa %#llx flags %#llx",
+				  (unsigned long long)got,
+				  (unsigned long long)flags);
+	regs[1] = 0x5350524f;
+	fb[PAGE_SIZE + 7] = 0xa5;
+	__asm__ volatile("sfence" ::: "memory"); /* drain combined writes */
+	if (*(volatile uint32_t *)&fake_device[0x14] != 0x5350524f ||
+	    fake_device[PAGE_SIZE + 7] != 0xa5)
+		return ktest_fail("writes through the mappings were lost");
+	if (kernel_map_device(pa, 0, DEVICE_UNCACHED) ||
+	    kernel_map_device(~0ull - 10, 100, DEVICE_UNCACHED))
+		return ktest_fail("an empty or wrapping range was mapped");
+	return true;
+}
+
 /* An address space with a few regions and some touched pages. */
 static struct mm *
 busy_address_space(unsigned pages)
