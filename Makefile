@@ -243,7 +243,7 @@ usb: $(ISO)
 
 # --- Tests ----------------------------------------------------------------
 
-test-now: $(KERNEL) $(INITRAMFS) $(SELFTEST_ISO) $(UNIT_BINS) clang-kernel \
+test-now: $(KERNEL) $(INITRAMFS) $(ISO) $(SELFTEST_ISO) $(UNIT_BINS) clang-kernel \
 	$(TEST_INITRAMFS)
 	@$(PYTHON) tests/run.py $(TESTS)
 

@@ -26,6 +26,7 @@ static const struct ktest tests[] = {
 	{ "address-spaces", "mm", ktest_address_spaces },
 	{ "mm-copy", "mm", ktest_mm_copy },
 	{ "device-map", "mm", ktest_device_map },
+	{ "high-memory", "mm", ktest_high_memory },
 	{ "regions", "mm", ktest_regions },
 	{ "uaccess", "mm", ktest_uaccess },
 	{ "kmalloc-stress", "mm", ktest_kmalloc_stress },

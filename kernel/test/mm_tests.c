@@ -4,6 +4,7 @@
  * heap object comes back. Plus the deliberate crashes the memory manager
  * must catch and name, and the benchmark behind docs/memory.md.
  */
+#include "boot/bootinfo.h"
 #include "kernel/cpu/trap.h"
 #include "kernel/cpu/tsc.h"
 #include "kernel/lib/errno.h"
@@ -150,6 +151,66 @@ ktest_device_map(const struct boot_info *bi)
 	    kernel_map_device(~0ull - 10, 100, DEVICE_UNCACHED))
 		return ktest_fail("an empty or wrapping range was mapped");
 	return true;
+}
+
+/*
+ * RAM above 4 GiB: PCs put their PCI hole under 4 GiB and the rest of
+ * the RAM above it, so a machine with more than about 3 GiB has frames
+ * there. Take 4 MiB blocks until one lies above 4 GiB, then prove that
+ * it can be written and read through the direct map (which the boot
+ * tables did not cover). The blocks are chained through their own
+ * first words, so the test needs no other memory.
+ */
+#define HIGH_BLOCK_ORDER 10 /* 4 MiB */
+#define FOUR_GIB	 0x100000000ull
+
+bool
+ktest_high_memory(const struct boot_info *bi)
+{
+	struct usage before = usage_now();
+	paddr_t chain = 0, high = 0;
+	size_t taken = 0;
+	bool have_high = false;
+
+	for (size_t i = 0; i < bi->mmap_count; i++)
+		if (bi->mmap[i].type == BOOT_MEM_USABLE &&
+		    bi->mmap[i].base + bi->mmap[i].length > FOUR_GIB)
+			have_high = true;
+	if (!have_high) {
+		pr_info("  no RAM above 4 GiB on this machine: nothing to check\n");
+		return true;
+	}
+	while (!high) {
+		paddr_t pa = frame_alloc_order(HIGH_BLOCK_ORDER, FRAME_USER);
+		if (!pa)
+			break;
+		*(paddr_t *)phys_to_virt(pa) = chain;
+		chain = pa;
+		taken++;
+		if (pa >= FOUR_GIB)
+			high = pa;
+	}
+	bool ok = high != 0;
+	if (ok) {
+		size_t words = (PAGE_SIZE << HIGH_BLOCK_ORDER) / 8;
+		volatile uint64_t *w = phys_to_virt(high);
+		for (size_t i = 1; i < words; i += 511)
+			w[i] = high + i * 8;
+		for (size_t i = 1; i < words && ok; i += 511)
+			ok = w[i] == high + i * 8;
+		pr_info("  a 4 MiB block at %#llx (after %zu below 4 GiB): %s\n",
+			(unsigned long long)high, taken - 1,
+			ok ? "written and read back" : "READ BACK WRONG");
+	}
+	while (chain) {
+		paddr_t next = *(paddr_t *)phys_to_virt(chain);
+		frame_put(chain);
+		chain = next;
+	}
+	if (!high)
+		return ktest_fail(
+			"the boot map lists RAM above 4 GiB, but no frame there was handed out");
+	return ok && usage_same(before, "high memory");
 }
 
 /* An address space with a few regions and some touched pages. */

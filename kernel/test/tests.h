@@ -21,6 +21,7 @@ bool ktest_paging(const struct boot_info *bi);
 bool ktest_address_spaces(const struct boot_info *bi);
 bool ktest_mm_copy(const struct boot_info *bi);
 bool ktest_device_map(const struct boot_info *bi);
+bool ktest_high_memory(const struct boot_info *bi);
 bool ktest_regions(const struct boot_info *bi);
 bool ktest_uaccess(const struct boot_info *bi);
 bool ktest_kmalloc_stress(const struct boot_info *bi);
