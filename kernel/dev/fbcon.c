@@ -22,6 +22,12 @@
  * The cursor is the cell at (row, column) drawn with foreground and
  * background swapped. Each write first redraws that cell plainly, then
  * draws the cursor where the write left off.
+ *
+ * A character in the last column leaves the column one past the grid:
+ * the wrap to the next line waits for the next character, as on a
+ * VT100, so a line exactly as wide as the screen followed by "\n" does
+ * not leave an empty line behind. The cursor then shows on the last
+ * column.
  */
 #include "kernel/dev/fbcon.h"
 
@@ -162,6 +168,14 @@ fbcon_scroll(struct fbcon *con)
 		fbcon_set_cell(con, con->rows - 1, c, CELL_BLANK);
 }
 
+/* The cursor's cell; @inverse: show it, else hide it. */
+static void
+fbcon_draw_cursor(struct fbcon *con, bool inverse)
+{
+	fbcon_draw_cell(con, con->row, MIN(con->column, con->columns - 1),
+			inverse);
+}
+
 static void
 fbcon_newline(struct fbcon *con)
 {
@@ -192,10 +206,10 @@ fbcon_putc(struct fbcon *con, char c, uint8_t attr)
 		while (con->column % TAB_WIDTH);
 		return;
 	}
-	fbcon_set_cell(con, con->row, con->column,
-		       (uint16_t)((uint8_t)c | attr << 8));
-	if (++con->column == con->columns)
+	if (con->column == con->columns) /* the wrap left pending */
 		fbcon_newline(con);
+	fbcon_set_cell(con, con->row, con->column++,
+		       (uint16_t)((uint8_t)c | attr << 8));
 }
 
 bool
@@ -236,14 +250,14 @@ fbcon_set_pixels(struct fbcon *con, uint8_t *pixels)
 		for (uint32_t c = 0; c < con->columns; c++)
 			if (con->cells[r * con->columns + c] != CELL_BLANK)
 				fbcon_draw_cell(con, r, c, false);
-	fbcon_draw_cell(con, con->row, con->column, true);
+	fbcon_draw_cursor(con, true);
 }
 
 void
 fbcon_write(struct fbcon *con, const char *s, size_t n, uint8_t attr)
 {
-	fbcon_draw_cell(con, con->row, con->column, false); /* the cursor */
+	fbcon_draw_cursor(con, false);
 	for (size_t i = 0; i < n; i++)
 		fbcon_putc(con, s[i], attr);
-	fbcon_draw_cell(con, con->row, con->column, true);
+	fbcon_draw_cursor(con, true);
 }
