@@ -98,6 +98,7 @@ KERNEL := $(BUILD)/sprout.elf
 INITRAMFS := $(BUILD)/initramfs.cpio
 ISO := $(BUILD)/sprout.iso
 SELFTEST_ISO := $(BUILD)/sprout-selftest.iso
+SCREEN_ISO := $(BUILD)/sprout-screen.iso
 
 # Each unit test: tests/unit/test_X.c plus the kernel files it tests.
 UNIT_TESTS := format cmdline multiboot acpi buddy paging rr cpio elf fbcon
@@ -211,7 +212,9 @@ $(TEST_INITRAMFS): $(BUILD)/rootfs.stamp $(BUILD)/test-root.stamp
 	$(Q)cd $(BUILD)/test-rootfs && find . | LC_ALL=C sort | cpio -o -H newc --quiet > $(CURDIR)/$@
 
 # The ISO tree is iso/ plus the kernel and the initramfs. The self-test
-# ISO differs only in its default menu entry, for tests/run.py.
+# and screen ISOs differ only in their default menu entry, for
+# tests/run.py: the screen test boots the quiet entry, so that the banner
+# is still on the screen when the shell's prompt comes.
 $(ISO): $(KERNEL) $(INITRAMFS) $(shell find iso -type f) tools/make-iso.sh
 	@$(if $(Q),echo "  ISO     $@")
 	$(Q)tools/make-iso.sh $@ $(KERNEL) $(INITRAMFS) 0
@@ -219,6 +222,10 @@ $(ISO): $(KERNEL) $(INITRAMFS) $(shell find iso -type f) tools/make-iso.sh
 $(SELFTEST_ISO): $(KERNEL) $(INITRAMFS) $(shell find iso -type f) tools/make-iso.sh
 	@$(if $(Q),echo "  ISO     $@")
 	$(Q)tools/make-iso.sh $@ $(KERNEL) $(INITRAMFS) 1
+
+$(SCREEN_ISO): $(KERNEL) $(INITRAMFS) $(shell find iso -type f) tools/make-iso.sh
+	@$(if $(Q),echo "  ISO     $@")
+	$(Q)tools/make-iso.sh $@ $(KERNEL) $(INITRAMFS) 3
 
 # --- Host unit tests ------------------------------------------------------
 
@@ -270,7 +277,7 @@ usb: $(ISO)
 
 # --- Tests ----------------------------------------------------------------
 
-test-now: $(KERNEL) $(INITRAMFS) $(SELFTEST_ISO) $(UNIT_BINS) clang-kernel \
+test-now: $(KERNEL) $(INITRAMFS) $(SELFTEST_ISO) $(SCREEN_ISO) $(UNIT_BINS) clang-kernel \
 	$(TEST_INITRAMFS)
 	@$(PYTHON) tests/run.py $(TESTS)
 
