@@ -91,13 +91,17 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. \
 KERNEL_SRCS := $(sort $(shell find boot kernel mm sched -name '*.c' -o -name '*.S'))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(KERNEL_SRCS)))
 
+# The framebuffer console's font, made into C at build time (below).
+KERNEL_OBJS += $(BUILD)/obj/font.o
+
 KERNEL := $(BUILD)/sprout.elf
 INITRAMFS := $(BUILD)/initramfs.cpio
 ISO := $(BUILD)/sprout.iso
 SELFTEST_ISO := $(BUILD)/sprout-selftest.iso
+SCREEN_ISO := $(BUILD)/sprout-screen.iso
 
 # Each unit test: tests/unit/test_X.c plus the kernel files it tests.
-UNIT_TESTS := format cmdline multiboot acpi buddy paging rr cpio elf
+UNIT_TESTS := format cmdline multiboot acpi buddy paging rr cpio elf fbcon
 unit_srcs_format := kernel/lib/format.c
 unit_srcs_cmdline := kernel/cmdline.c
 unit_srcs_multiboot := boot/multiboot.c
@@ -107,6 +111,7 @@ unit_srcs_paging := mm/paging.c mm/buddy.c
 unit_srcs_rr := sched/rr.c
 unit_srcs_cpio := kernel/fs/cpio.c
 unit_srcs_elf := kernel/proc/elf.c
+unit_srcs_fbcon := kernel/dev/fbcon.c
 UNIT_BINS := $(patsubst %,$(BUILD)/unit/test_%,$(UNIT_TESTS))
 
 .PHONY: all kernel iso unit run run-iso run-uefi gdb test usb format bench bench-linux trace trace-now \
@@ -129,6 +134,29 @@ $(BUILD)/obj/%.o: %.S
 	$(Q)$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
 
 -include $(KERNEL_OBJS:.o=.d)
+
+# --- The console font -----------------------------------------------------
+#
+# The framebuffer console draws with the glyphs of a PSF console font that
+# a Debian package ships (tools/deps.sh installs it); tools/psf2c.py turns
+# it into C, 256 glyphs in Latin-1 order. FONT may name another PSF1 or
+# PSF2 file, gzipped or not.
+
+FONT ?= /usr/share/consolefonts/Unifont-APL8x16.psf.gz
+FONT_PACKAGE := psf-unifont
+
+$(BUILD)/font.c: tools/psf2c.py $(wildcard $(FONT))
+	@mkdir -p $(BUILD)
+	@test -f $(FONT) || { echo "The console font $(FONT) is missing:" \
+		"install the Debian/Ubuntu package $(FONT_PACKAGE)" \
+		"(tools/deps.sh build does), or pass FONT=file.psf" >&2; exit 1; }
+	@$(if $(Q),echo "  FONT    $@")
+	$(Q)$(PYTHON) tools/psf2c.py $(FONT) $@
+
+$(BUILD)/obj/font.o: $(BUILD)/font.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 # --- The kernel image -----------------------------------------------------
 #
@@ -184,7 +212,9 @@ $(TEST_INITRAMFS): $(BUILD)/rootfs.stamp $(BUILD)/test-root.stamp
 	$(Q)cd $(BUILD)/test-rootfs && find . | LC_ALL=C sort | cpio -o -H newc --quiet > $(CURDIR)/$@
 
 # The ISO tree is iso/ plus the kernel and the initramfs. The self-test
-# ISO differs only in its default menu entry, for tests/run.py.
+# and screen ISOs differ only in their default menu entry, for
+# tests/run.py: the screen test boots the quiet entry, so that the banner
+# is still on the screen when the shell's prompt comes.
 $(ISO): $(KERNEL) $(INITRAMFS) $(shell find iso -type f) tools/make-iso.sh
 	@$(if $(Q),echo "  ISO     $@")
 	$(Q)tools/make-iso.sh $@ $(KERNEL) $(INITRAMFS) 0
@@ -192,6 +222,10 @@ $(ISO): $(KERNEL) $(INITRAMFS) $(shell find iso -type f) tools/make-iso.sh
 $(SELFTEST_ISO): $(KERNEL) $(INITRAMFS) $(shell find iso -type f) tools/make-iso.sh
 	@$(if $(Q),echo "  ISO     $@")
 	$(Q)tools/make-iso.sh $@ $(KERNEL) $(INITRAMFS) 1
+
+$(SCREEN_ISO): $(KERNEL) $(INITRAMFS) $(shell find iso -type f) tools/make-iso.sh
+	@$(if $(Q),echo "  ISO     $@")
+	$(Q)tools/make-iso.sh $@ $(KERNEL) $(INITRAMFS) 3
 
 # --- Host unit tests ------------------------------------------------------
 
@@ -243,7 +277,7 @@ usb: $(ISO)
 
 # --- Tests ----------------------------------------------------------------
 
-test-now: $(KERNEL) $(INITRAMFS) $(ISO) $(SELFTEST_ISO) $(UNIT_BINS) clang-kernel \
+test-now: $(KERNEL) $(INITRAMFS) $(ISO) $(SELFTEST_ISO) $(SCREEN_ISO) $(UNIT_BINS) clang-kernel \
 	$(TEST_INITRAMFS)
 	@$(PYTHON) tests/run.py $(TESTS)
 

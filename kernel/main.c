@@ -221,7 +221,7 @@ kmain(uint32_t magic, paddr_t info_pa)
 	console_init_early();                   /* serial: the earliest news */
 	if (multiboot_parse(magic, info_pa, DIRECT_MAP_BASE, &boot_info))
 		boot_fail(magic, boot_info.error);
-	console_init(&boot_info);               /* VGA text, where there is one */
+	console_init(&boot_info);               /* the screen: VGA text or pixels */
 
 	pr_info("Sprout %s (x86-64), compiled by %s\n", SPROUT_VERSION,
 		COMPILER_NAME);
@@ -234,6 +234,7 @@ kmain(uint32_t magic, paddr_t info_pa)
 	boot_info_print(&boot_info);            /* memory map, modules, screen */
 	frame_init(&boot_info, EARLY_DIRECT_MAP_SIZE); /* free RAM, by frame */
 	kernel_space_init(&boot_info);          /* direct map, W^X kernel */
+	console_map();                          /* the framebuffer, mapped WC */
 	fault_init();                           /* page faults, stack guards */
 	frame_stats_print("frame");             /* the counters, once */
 	pic_init();                             /* IRQs to vectors 32-47 */

@@ -667,6 +667,169 @@ def run_keyboard_test():
                    time.monotonic() - start)]
 
 
+def run_screen_test():
+    """Under UEFI the framebuffer console is the only screen: boot the
+    ISO's quiet entry under OVMF to the shell, take QEMU's screendump,
+    save it as build/screen-uefi.png, and find in it the kernel's banner,
+    init's first line (through the tty) and the prompt, drawn pixel for
+    pixel with the kernel's own font in light grey on black, the prompt
+    followed by the cursor."""
+    name = "screen-uefi"
+    log = os.path.join(LOGS, name + ".log")
+    iso = os.path.join(BUILD, "sprout-screen.iso")
+    png = os.path.join(BUILD, "screen-uefi.png")
+    ppm = os.path.join(LOGS, name + ".ppm")
+    sock = os.path.join(BUILD, "test-monitor-screen-%d.sock" % os.getpid())
+    for path in (iso, OVMF, os.path.join(BUILD, "font.c")):
+        if not os.path.exists(path):
+            return [Result(name, False, "missing " + path, log)]
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import psf2c
+    font = psf2c.load(psf2c.source_path(os.path.join(BUILD, "font.c")))
+    for path in (log, sock, ppm):
+        if os.path.exists(path):
+            os.remove(path)
+    start = time.monotonic()
+    proc = subprocess.Popen([QEMU, "-machine", "q35", "-m", "128M", "-bios", OVMF,
+                             "-display", "none", "-no-reboot", "-nic", "none",
+                             "-serial", "file:" + log, "-monitor",
+                             "unix:%s,server,nowait" % sock, "-cdrom", iso],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    problem = None
+    try:
+        if not wait_for_lines(log, [BANNER, "init: Sprout",
+                                    re.compile(r"\$ $", re.M)], 60):
+            problem = "the shell prompt never came on serial"
+        else:
+            banner = BANNER.search(read(log)).group(0)
+            init_line = re.search(r"init: Sprout \S+, starting /bin/sh",
+                                  read(log)).group(0)
+            mon = socket.socket(socket.AF_UNIX)
+            mon.connect(sock)
+            grey, black = (0xaa, 0xaa, 0xaa), (0, 0, 0)
+            wanted = [(banner, screen_text(font, banner, grey, black)),
+                      (init_line, screen_text(font, init_line, grey, black)),
+                      ("$ and the cursor",
+                       screen_text(font, "$ ", grey, black, cursor=True))]
+            # The prompt reaches the serial port a moment before the
+            # screen: look again, a few times, before giving up.
+            for attempt in range(5):
+                monitor_command(mon, "screendump " + ppm)
+                width, height, pixels = ppm_read(ppm)
+                missing = [what for what, text in wanted
+                           if not screen_find(pixels, width, height, text)]
+                if not missing:
+                    break
+                time.sleep(1)
+            png_write(png, width, height, pixels)
+            if missing:
+                problem = "not on the screen (see %s): %s" % (
+                    os.path.relpath(png, ROOT), ", ".join(missing))
+            monitor_command(mon, "quit")
+            mon.close()
+    except (OSError, ValueError) as e:
+        problem = "monitor or screendump: %s" % e
+    finally:
+        proc.kill()
+        proc.wait()
+        if os.path.exists(sock):
+            os.remove(sock)
+    return [Result(name, problem is None, problem or "", log,
+                   time.monotonic() - start)]
+
+
+def monitor_command(mon, command):
+    """Send one HMP command and wait for the next "(qemu) " prompt."""
+    mon.settimeout(20)
+    mon.sendall((command + "\n").encode())
+    out = b""
+    while not out.endswith(b"(qemu) ") or command.encode() not in out:
+        chunk = mon.recv(4096)
+        if not chunk:
+            break
+        out += chunk
+    return out
+
+
+def ppm_read(path):
+    """A binary PPM (P6, 8 bits a channel), as QEMU's screendump writes
+    it: width, height and the RGB bytes, row after row."""
+    with open(path, "rb") as f:
+        data = f.read()
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos)
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    if fields[0] != b"P6" or fields[3] != b"255":
+        raise ValueError("%s is not an 8-bit P6 PPM" % path)
+    width, height = int(fields[1]), int(fields[2])
+    return width, height, data[pos + 1:pos + 1 + width * height * 3]
+
+
+def png_write(path, width, height, rgb):
+    """RGB bytes as a PNG: a signature and three chunks, the pixels
+    deflated row by row, each row after filter byte 0 (none)."""
+    import struct
+    import zlib
+
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body +
+                struct.pack(">I", zlib.crc32(kind + body)))
+    stride = width * 3
+    raw = b"".join(b"\0" + rgb[y * stride:(y + 1) * stride]
+                   for y in range(height))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" +
+                chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) +
+                chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+
+
+def screen_text(font, text, fg, bg, cursor=False):
+    """How the console draws TEXT: one RGB byte string per pixel row,
+    each character a glyph of font.latin1_glyphs(); with CURSOR, one
+    more cell, blank and inverted, as the cursor after the text."""
+    glyphs = font.latin1_glyphs()
+    cells = [(glyphs[ord(c)], fg, bg) for c in text]
+    if cursor:
+        cells.append((glyphs[ord(" ")], bg, fg))
+    rows = []
+    for y in range(font.height):
+        row = bytearray()
+        for glyph, on, off in cells:
+            bits = glyph[y * font.row_bytes:(y + 1) * font.row_bytes]
+            for x in range(font.width):
+                row += bytes(on if bits[x // 8] >> (7 - x % 8) & 1 else off)
+        rows.append(bytes(row))
+    return rows
+
+
+def screen_find(pixels, width, height, rows):
+    """Whether ROWS (from screen_text) appear exactly, anywhere. Each
+    place where their busiest row matches is a candidate; the others
+    must match too."""
+    stride = width * 3
+    k = max(range(len(rows)), key=lambda i: len(set(rows[i])))
+    for y in range(k, height - len(rows) + k + 1):
+        line = pixels[y * stride:(y + 1) * stride]
+        x = line.find(rows[k])
+        while x >= 0:
+            top = (y - k) * stride + x
+            if x % 3 == 0 and all(
+                    pixels[top + i * stride:top + i * stride + len(r)] == r
+                    for i, r in enumerate(rows)):
+                return True
+            x = line.find(rows[k], x + 1)
+    return False
+
+
 USER_TESTS_DIR = os.path.join(BUILD, "tests")
 TEST_ROOT = os.path.join(BUILD, "test-root")
 TEST_INITRAMFS = os.path.join(BUILD, "test-initramfs.cpio")
@@ -857,6 +1020,8 @@ def main():
         for cell in matrix_cells():
             if selected(matrix_cell_name(*cell), words):
                 futures.append(pool.submit(run_matrix_cell, *cell))
+        if selected("screen-uefi", words):
+            futures.append(pool.submit(run_screen_test))
         for future in concurrent.futures.as_completed(futures):
             take(future.result())
 

@@ -6,7 +6,8 @@
 # Usage:
 #   tools/deps.sh [build|iso|run|test|trace|all]...     (default: all)
 #
-#   build  compiler, binutils, make, python3, musl-gcc (user programs)
+#   build  compiler, binutils, make, python3, musl-gcc (user programs),
+#          the console font (a PSF file) the framebuffer console draws with
 #   iso    grub-mkrescue and the GRUB BIOS/UEFI platform files, xorriso,
 #          mtools, cpio
 #   run    qemu-system-x86_64, plus everything in build and iso
@@ -140,6 +141,7 @@ check_build() {
     need build cmd "${cross}nm"      "$binutils_pkg"
     need build cmd python3          python3
     need build cmd musl-gcc         musl-tools
+    need build file /usr/share/consolefonts/Unifont-APL8x16.psf.gz psf-unifont
 }
 
 check_iso() {

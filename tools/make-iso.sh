@@ -5,8 +5,8 @@
 #
 # The ISO holds iso/ (the GRUB menu) plus the kernel and the initramfs in
 # /boot. DEFAULT_ENTRY picks the menu entry booted when the timeout runs
-# out: 0 for the normal ISO, 1 (the self-test) for the ISO the tests boot,
-# which also skips the timeout. After building, the script checks that the
+# out: 0 for the normal ISO; another entry (1, the self-test, or 3, the
+# quiet boot, for the ISOs the tests boot) also skips the timeout. After building, the script checks that the
 # image really has both a BIOS and a UEFI boot entry: grub-mkrescue quietly
 # makes a BIOS-only image when the EFI platform files are missing.
 set -euo pipefail

@@ -3,6 +3,7 @@
  */
 #include "kernel/dev/console.h"
 #include "boot/bootinfo.h"
+#include "kernel/dev/fb.h"
 #include "kernel/dev/serial.h"
 #include "kernel/dev/vga.h"
 
@@ -23,6 +24,15 @@ console_init(const struct boot_info *bi)
 		vga_init();
 		present |= CONSOLE_VGA;
 	}
+	if (bi->fb.type == BOOT_FB_RGB && fb_init(&bi->fb))
+		present |= CONSOLE_FB;
+}
+
+void
+console_map(void)
+{
+	if ((present & CONSOLE_FB) && !fb_map())
+		present &= ~CONSOLE_FB;
 }
 
 void
@@ -44,12 +54,20 @@ console_selected(void)
 }
 
 void
-console_write(const char *s, size_t n)
+console_write_colour(const char *s, size_t n, enum console_colour colour)
 {
 	unsigned active = present & selected;
 
 	if (active & CONSOLE_SERIAL)
 		serial_write(s, n);
 	if (active & CONSOLE_VGA)
-		vga_write(s, n);
+		vga_write(s, n, colour);
+	if (active & CONSOLE_FB)
+		fb_write(s, n, colour);
+}
+
+void
+console_write(const char *s, size_t n)
+{
+	console_write_colour(s, n, CONSOLE_NORMAL);
 }

@@ -29,9 +29,9 @@ static volatile uint16_t *vga_cells;
 static int vga_row, vga_column;
 
 static uint16_t
-vga_cell(char c)
+vga_cell(char c, uint8_t attr)
 {
-	return (uint16_t)(VGA_ATTR_NORMAL << 8) | (uint8_t)c;
+	return (uint16_t)(attr << 8) | (uint8_t)c;
 }
 
 static void
@@ -52,7 +52,8 @@ vga_scroll(void)
 	for (int i = 0; i < (VGA_ROWS - 1) * VGA_COLUMNS; i++)
 		vga_cells[i] = vga_cells[i + VGA_COLUMNS];
 	for (int i = 0; i < VGA_COLUMNS; i++)
-		vga_cells[(VGA_ROWS - 1) * VGA_COLUMNS + i] = vga_cell(' ');
+		vga_cells[(VGA_ROWS - 1) * VGA_COLUMNS + i] =
+			vga_cell(' ', VGA_ATTR_NORMAL);
 	vga_row = VGA_ROWS - 1;
 }
 
@@ -65,7 +66,7 @@ vga_newline(void)
 }
 
 static void
-vga_putc(char c)
+vga_putc(char c, uint8_t attr)
 {
 	switch (c) {
 	case '\n':
@@ -80,11 +81,11 @@ vga_putc(char c)
 		return;
 	case '\t':
 		do
-			vga_putc(' ');
+			vga_putc(' ', attr);
 		while (vga_column % TAB_WIDTH);
 		return;
 	}
-	vga_cells[vga_row * VGA_COLUMNS + vga_column] = vga_cell(c);
+	vga_cells[vga_row * VGA_COLUMNS + vga_column] = vga_cell(c, attr);
 	if (++vga_column == VGA_COLUMNS)
 		vga_newline();
 }
@@ -95,17 +96,17 @@ vga_init(void)
 {
 	vga_cells = phys_to_virt(VGA_TEXT_PHYS);
 	for (int i = 0; i < VGA_ROWS * VGA_COLUMNS; i++)
-		vga_cells[i] = vga_cell(' ');
+		vga_cells[i] = vga_cell(' ', VGA_ATTR_NORMAL);
 	vga_row = vga_column = 0;
 	vga_move_cursor();
 }
 
 void
-vga_write(const char *s, size_t n)
+vga_write(const char *s, size_t n, uint8_t attr)
 {
 	if (!vga_cells)
 		return;
 	for (size_t i = 0; i < n; i++)
-		vga_putc(s[i]);
+		vga_putc(s[i], attr);
 	vga_move_cursor();
 }

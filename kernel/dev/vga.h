@@ -9,6 +9,7 @@
 #include "kernel/lib/types.h"
 
 void vga_init(void);
-void vga_write(const char *s, size_t n);
+/* Write @n bytes with attribute @attr (background << 4 | foreground). */
+void vga_write(const char *s, size_t n, uint8_t attr);
 
 #endif /* KERNEL_DEV_VGA_H */

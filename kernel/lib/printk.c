@@ -34,9 +34,22 @@ printk_force_unlock(void)
 	printk_lock.locked = 0;
 }
 
+/* On the screens, errors stand out in red and warnings in yellow. */
+static enum console_colour
+printk_colour(enum log_level level)
+{
+	if (level <= LOG_ERR)
+		return CONSOLE_ERROR;
+	if (level == LOG_WARN)
+		return CONSOLE_WARNING;
+	if (level >= LOG_DEBUG)
+		return CONSOLE_DEBUG;
+	return CONSOLE_NORMAL;
+}
+
 /* "[    1.234567] ": seconds and microseconds since boot. */
 static void
-printk_timestamp(void)
+printk_timestamp(enum console_colour colour)
 {
 	char stamp[32];
 	uint64_t ns = clock_ns();
@@ -44,13 +57,14 @@ printk_timestamp(void)
 		stamp, sizeof(stamp), "[%5llu.%06llu] ",
 		(unsigned long long)(ns / NSEC_PER_SEC),
 		(unsigned long long)(ns % NSEC_PER_SEC / NSEC_PER_USEC));
-	console_write(stamp, (size_t)n);
+	console_write_colour(stamp, (size_t)n, colour);
 }
 
 void
 vprintk(enum log_level level, const char *fmt, va_list ap)
 {
 	char text[PRINTK_LINE_MAX];
+	enum console_colour colour = printk_colour(level);
 	int len;
 
 	if ((int)level > printk_level)
@@ -68,13 +82,13 @@ vprintk(enum log_level level, const char *fmt, va_list ap)
 		while (nl < end && *nl != '\n')
 			nl++;
 		if (at_line_start)
-			printk_timestamp();
+			printk_timestamp(colour);
 		if (nl < end) {
-			console_write(p, (size_t)(nl - p + 1));
+			console_write_colour(p, (size_t)(nl - p + 1), colour);
 			at_line_start = true;
 			p = nl + 1;
 		} else {
-			console_write(p, (size_t)(end - p));
+			console_write_colour(p, (size_t)(end - p), colour);
 			at_line_start = false;
 			p = end;
 		}

@@ -1,0 +1,27 @@
+/*
+ * The framebuffer console: text drawn in the linear framebuffer that the
+ * boot loader describes (always there on UEFI machines, which have no
+ * VGA text mode). kernel/dev/fbcon.c does the drawing; this file finds
+ * the framebuffer and maps it.
+ */
+#ifndef KERNEL_DEV_FB_H
+#define KERNEL_DEV_FB_H
+
+#include "kernel/lib/types.h"
+
+struct boot_framebuffer;
+
+/* Start the console on an RGB framebuffer; false if it cannot be drawn
+ * on (a format fbcon does not know). Runs before the kernel's page
+ * tables exist: see fb.c for where it draws until fb_map(). */
+bool fb_init(const struct boot_framebuffer *bf);
+
+/* Once the kernel's page tables exist: map the framebuffer
+ * write-combining and draw there from now on. False if the console has
+ * nowhere to draw (the mapping failed and no other reaches it). */
+bool fb_map(void);
+
+/* Write @n bytes in @colour (a VGA attribute, enum console_colour). */
+void fb_write(const char *s, size_t n, uint8_t colour);
+
+#endif /* KERNEL_DEV_FB_H */
