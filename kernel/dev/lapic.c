@@ -1,0 +1,418 @@
+/*
+ * The local APIC: enabling it, its vector table, EOI, and its timer.
+ *
+ * Firmware leaves the local APIC in different states (SeaBIOS: SVR 0x1ff,
+ * LINT0 ExtINT; OVMF: spurious vector 0x0f, a masked periodic timer on
+ * vector 0x20), so nothing is assumed: the SVR and every LVT entry are
+ * written explicitly.
+ *
+ * The timer counts down from an initial count at the bus clock divided by
+ * a power of two. Nobody tells us the bus clock (QEMU's is 1 GHz, so with
+ * divide-by-16 the timer counts at 62.5 MHz; real machines differ), so it
+ * is measured at boot, the same way the TSC is (kernel/cpu/tsc.c): count
+ * across 10 ms of PIT channel 2. It is measured against the PIT directly
+ * rather than against the TSC, because the TSC's rate is itself only a
+ * measurement against the PIT: going through it would add the two errors.
+ * Where the PIT is gated off, the ACPI PM timer (3.579545 MHz, in the
+ * FADT) is the second clock.
+ */
+#include "kernel/dev/lapic.h"
+#include "kernel/cpu/io.h"
+#include "kernel/cpu/trap.h"
+#include "kernel/cpu/tsc.h"
+#include "kernel/cpu/x86.h"
+#include "kernel/dev/acpi.h"
+#include "kernel/dev/madt.h"
+#include "kernel/dev/pit.h"
+#include "kernel/dev/timer.h"
+#include "kernel/lib/errno.h"
+#include "kernel/lib/printk.h"
+#include "mm/kernel_space.h"
+#include "mm/memlayout.h"
+
+#define LAPIC_MMIO_SIZE	      4096
+#define LAPIC_ID_SHIFT	      24
+#define LAPIC_MAX_LVT_SHIFT   16 /* in LAPIC_VERSION */
+#define LAPIC_LVT_HAS_PERF    4	 /* max LVT index with this entry ... */
+#define LAPIC_LVT_HAS_THERMAL 5
+#define LAPIC_LVT_HAS_CMCI    6
+#define LAPIC_TIMER_DIVIDE_16 0x3 /* the divide register's odd encoding */
+#define LAPIC_TIMER_DIVISOR   16
+#define LAPIC_TIMER_MAX_COUNT 0xffffffffu
+#define LAPIC_TPR_ACCEPT_ALL  0
+#define LAPIC_ERROR_REPORTS   5 /* say so this many times, then count */
+
+#define CALIBRATION_MS	      10
+#define CALIBRATION_ROUNDS    3
+#define CALIBRATION_PIT_COUNT (PIT_FREQUENCY_HZ * CALIBRATION_MS / 1000)
+#define PM_TIMER_HZ	      3579545
+#define PM_TIMER_COUNT	      (PM_TIMER_HZ * CALIBRATION_MS / 1000)
+#define PM_TIMER_MASK_24      0xffffffu
+#define PM_TIMER_POLL_LIMIT   100000000
+#define MS_PER_SEC	      1000
+
+static volatile uint32_t *lapic_regs;
+static uint64_t timer_rate; /* counts per second, after the divider */
+static const char *timer_reference;
+static uint64_t lapic_errors;
+static unsigned timer_hz_started;
+
+bool
+lapic_cpu_has(void)
+{
+	return cpuid(1, 0).edx & CPUID_1_EDX_APIC;
+}
+
+uint32_t
+lapic_read(unsigned reg)
+{
+	return lapic_regs[reg / sizeof(uint32_t)];
+}
+
+static void
+lapic_write(unsigned reg, uint32_t value)
+{
+	/* Uncached memory: the store reaches the APIC in program order. */
+	lapic_regs[reg / sizeof(uint32_t)] = value;
+}
+
+void
+lapic_eoi(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+}
+
+uint8_t
+lapic_id(void)
+{
+	return (uint8_t)(lapic_read(LAPIC_ID) >> LAPIC_ID_SHIFT);
+}
+
+/* The local APIC signals an interrupt it then could not deliver (the
+ * source went away): no EOI, as the SDM says for this vector. */
+static void
+lapic_spurious_interrupt(struct trap_frame *tf)
+{
+	(void)tf;
+	irq_count_spurious();
+}
+
+/* Something went wrong inside the APIC: an illegal vector, a message
+ * that was not accepted. The ESR latches it on a write. */
+static void
+lapic_error_interrupt(struct trap_frame *tf)
+{
+	(void)tf;
+	lapic_write(LAPIC_ESR, 0);
+	uint32_t esr = lapic_read(LAPIC_ESR);
+	if (lapic_errors++ < LAPIC_ERROR_REPORTS)
+		pr_warn("apic: local APIC error, ESR 0x%x\n", esr);
+	lapic_eoi();
+}
+
+/* The tick. EOI first: the tick may lead to a task switch on the way
+ * out, and the next tick must not wait for that task. */
+static void
+lapic_timer_interrupt(struct trap_frame *tf)
+{
+	(void)tf;
+	lapic_eoi();
+	timer_tick();
+}
+
+/*
+ * Switch the APIC on in IA32_APIC_BASE, in xAPIC mode, and return its
+ * physical address; 0 if that cannot be done.
+ */
+static paddr_t
+lapic_enable_msr(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	if (base & APIC_BASE_X2APIC) {
+		/* x2APIC -> xAPIC is only allowed through "disabled". */
+		wrmsr(MSR_APIC_BASE,
+		      base & ~(uint64_t)(APIC_BASE_X2APIC | APIC_BASE_ENABLE));
+		base &= ~(uint64_t)APIC_BASE_X2APIC;
+	}
+	if (!(base & APIC_BASE_ENABLE)) {
+		base |= APIC_BASE_ENABLE;
+		wrmsr(MSR_APIC_BASE, base);
+		base = rdmsr(MSR_APIC_BASE);
+		if (!(base & APIC_BASE_ENABLE)) {
+			pr_warn("apic: IA32_APIC_BASE will not enable the local APIC\n");
+			return 0;
+		}
+	}
+	return (paddr_t)(base & APIC_BASE_ADDR_MASK);
+}
+
+/* The number of the last LVT entry this APIC has (3 on the oldest). */
+static unsigned
+lapic_max_lvt(void)
+{
+	return (lapic_read(LAPIC_VERSION) >> LAPIC_MAX_LVT_SHIFT) & 0xff;
+}
+
+/* Mask the entries this kernel never uses, as far as this APIC has them. */
+static void
+lapic_mask_unused_lvts(void)
+{
+	unsigned max_lvt = lapic_max_lvt();
+
+	if (max_lvt >= LAPIC_LVT_HAS_PERF)
+		lapic_write(LAPIC_LVT_PERF, LAPIC_LVT_MASKED);
+	if (max_lvt >= LAPIC_LVT_HAS_THERMAL)
+		lapic_write(LAPIC_LVT_THERMAL, LAPIC_LVT_MASKED);
+	if (max_lvt >= LAPIC_LVT_HAS_CMCI)
+		lapic_write(LAPIC_LVT_CMCI, LAPIC_LVT_MASKED);
+}
+
+/* Map, enable, and start from a quiet APIC: everything masked. */
+static int
+lapic_take_over(const char *why)
+{
+	paddr_t pa = lapic_enable_msr();
+
+	if (!pa)
+		return -ENODEV;
+	if (!lapic_regs) {
+		lapic_regs =
+			kernel_map_device(pa, LAPIC_MMIO_SIZE, DEVICE_UNCACHED);
+		if (!lapic_regs) {
+			pr_warn("apic: cannot map the local APIC at 0x%lx (%s)\n",
+				pa, why);
+			return -ENOMEM;
+		}
+	}
+	trap_set_handler(VECTOR_LAPIC_SPURIOUS, lapic_spurious_interrupt);
+	trap_set_handler(VECTOR_LAPIC_ERROR, lapic_error_interrupt);
+
+	/* The spurious vector first, with the APIC enabled, so that even a
+	 * spurious interrupt during the rest lands on a vector we handle. */
+	lapic_write(LAPIC_SVR, VECTOR_LAPIC_SPURIOUS | LAPIC_SVR_ENABLE);
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | VECTOR_LAPIC_TIMER);
+	lapic_write(LAPIC_TIMER_INITIAL, 0); /* stopped */
+	lapic_write(LAPIC_LVT_LINT0, LAPIC_LVT_MASKED);
+	lapic_write(LAPIC_LVT_LINT1, LAPIC_LVT_MASKED);
+	lapic_mask_unused_lvts();
+	/* The ESR latches on a write; two clear what the firmware left. */
+	lapic_write(LAPIC_ESR, 0);
+	lapic_write(LAPIC_ESR, 0);
+	lapic_write(LAPIC_LVT_ERROR, VECTOR_LAPIC_ERROR);
+	lapic_write(LAPIC_TPR, LAPIC_TPR_ACCEPT_ALL);
+	/* Whatever the firmware left in service is not ours to finish. */
+	lapic_eoi();
+	return 0;
+}
+
+/* The ACPI processor UID of this CPU, by its APIC ID; -1 if unlisted. */
+static int
+lapic_own_uid(const struct madt_info *madt)
+{
+	size_t n = MIN(madt->cpu_count, (size_t)MADT_MAX_CPUS);
+
+	for (size_t i = 0; i < n; i++)
+		if (madt->cpus[i].apic_id == lapic_id())
+			return madt->cpus[i].uid;
+	return -1;
+}
+
+/* Program LINT0 and LINT1 as NMI pins where the MADT says so. */
+static void
+lapic_program_nmis(const struct madt_info *madt, const char *lint_state[2])
+{
+	size_t n = MIN(madt->nmi_count, (size_t)MADT_MAX_NMIS);
+	int uid = lapic_own_uid(madt);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct madt_nmi *nmi = &madt->nmis[i];
+		struct madt_route how;
+
+		if (nmi->uid != MADT_NMI_ALL_CPUS && nmi->uid != uid)
+			continue;
+		/* NMI delivery is always edge triggered; only the pin's
+		 * polarity matters. */
+		madt_inti_decode(nmi->flags, &how);
+		lapic_write(
+			nmi->lint ? LAPIC_LVT_LINT1 : LAPIC_LVT_LINT0,
+			LAPIC_LVT_NMI |
+				(how.active_low ? LAPIC_LVT_ACTIVE_LOW : 0));
+		lint_state[nmi->lint] = "NMI";
+	}
+}
+
+int
+lapic_init(const struct madt_info *madt)
+{
+	const char *lint_state[2] = { "masked", "masked" };
+	paddr_t base;
+	int err;
+
+	if (!lapic_cpu_has())
+		return -ENODEV;
+	base = (paddr_t)(rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK);
+	if (madt->lapic_address != base)
+		pr_warn("apic: the MADT says the local APIC is at 0x%lx, the CPU says 0x%lx; using the CPU's\n",
+			madt->lapic_address, base);
+	err = lapic_take_over("APIC path");
+	if (err)
+		return err;
+	lapic_program_nmis(madt, lint_state);
+	pr_info("apic: local APIC ID %u at 0x%lx (xAPIC), version 0x%x, %u LVT entries; LINT0 %s, LINT1 %s\n",
+		lapic_id(),
+		(paddr_t)(rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK),
+		lapic_read(LAPIC_VERSION) & 0xff, lapic_max_lvt() + 1,
+		lint_state[0], lint_state[1]);
+	return 0;
+}
+
+void
+lapic_init_virtual_wire(void)
+{
+	/* Globally disabled (or in x2APIC mode, which we do not drive):
+	 * then the pins reach the CPU as in a PC without an APIC. */
+	if (!lapic_cpu_has())
+		return;
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+	if (!(base & APIC_BASE_ENABLE) || (base & APIC_BASE_X2APIC))
+		return;
+	if (lapic_take_over("virtual wire"))
+		return;
+	lapic_write(LAPIC_LVT_LINT0, LAPIC_LVT_EXTINT);
+	lapic_write(LAPIC_LVT_LINT1, LAPIC_LVT_NMI);
+	pr_info("apic: local APIC in virtual-wire mode: LINT0 passes the 8259 through\n");
+}
+
+/* Busy-wait for CALIBRATION_MS on the ACPI PM timer; false if there is
+ * none, or it does not count. */
+static bool
+pm_timer_wait(void)
+{
+	const struct acpi_power_info *acpi = acpi_power_info();
+
+	if (!acpi || !acpi->pm_timer)
+		return false;
+	/* A 24-bit counter wraps every 4.7 s: differences modulo 2^24. */
+	uint32_t mask = acpi->pm_timer_32bit ? 0xffffffffu : PM_TIMER_MASK_24;
+	uint32_t start = inl(acpi->pm_timer) & mask;
+	for (long i = 0; i < PM_TIMER_POLL_LIMIT; i++)
+		if (((inl(acpi->pm_timer) - start) & mask) >= PM_TIMER_COUNT)
+			return true;
+	return false;
+}
+
+/* Busy-wait for CALIBRATION_MS by the TSC; false before it is known. */
+static bool
+tsc_wait(void)
+{
+	uint64_t cycles = tsc_hz() / (MS_PER_SEC / CALIBRATION_MS);
+	uint64_t start = rdtsc();
+
+	if (!cycles)
+		return false;
+	while (rdtsc() - start < cycles)
+		cpu_relax();
+	return true;
+}
+
+/* Wait CALIBRATION_MS by @ref. */
+static bool
+reference_wait(enum lapic_reference ref)
+{
+	switch (ref) {
+	case LAPIC_REF_PIT:
+		return pit_wait(CALIBRATION_PIT_COUNT);
+	case LAPIC_REF_PM_TIMER:
+		return pm_timer_wait();
+	case LAPIC_REF_TSC:
+		return tsc_wait();
+	}
+	return false;
+}
+
+uint64_t
+lapic_timer_measure(enum lapic_reference ref)
+{
+	uint32_t best = LAPIC_TIMER_MAX_COUNT;
+
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | VECTOR_LAPIC_TIMER);
+	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_TIMER_DIVIDE_16);
+	/* The fewest counts of a few rounds: the round least disturbed by
+	 * the emulator or SMM stealing time, as in tsc_calibrate(). */
+	for (int i = 0; i < CALIBRATION_ROUNDS; i++) {
+		lapic_write(LAPIC_TIMER_INITIAL, LAPIC_TIMER_MAX_COUNT);
+		if (!reference_wait(ref))
+			break;
+		uint32_t counted =
+			LAPIC_TIMER_MAX_COUNT - lapic_read(LAPIC_TIMER_CURRENT);
+		if (counted < best)
+			best = counted;
+	}
+	lapic_write(LAPIC_TIMER_INITIAL, 0);
+	if (best == LAPIC_TIMER_MAX_COUNT || best == 0)
+		return 0;
+	return (uint64_t)best * (MS_PER_SEC / CALIBRATION_MS);
+}
+
+int
+lapic_timer_calibrate(void)
+{
+	timer_rate = lapic_timer_measure(LAPIC_REF_PIT);
+	timer_reference = "the PIT";
+	if (!timer_rate) {
+		pr_warn("apic: no PIT to calibrate the APIC timer against; trying the ACPI PM timer\n");
+		timer_rate = lapic_timer_measure(LAPIC_REF_PM_TIMER);
+		timer_reference = "the ACPI PM timer";
+	}
+	if (!timer_rate) {
+		timer_reference = NULL;
+		return -ENODEV;
+	}
+	return 0;
+}
+
+uint64_t
+lapic_timer_hz(void)
+{
+	return timer_rate;
+}
+
+const char *
+lapic_timer_reference(void)
+{
+	return timer_reference;
+}
+
+/* Periodic at @hz on VECTOR_LAPIC_TIMER; returns the initial count. */
+static uint64_t
+lapic_timer_program(unsigned hz)
+{
+	uint64_t count = timer_rate / hz;
+
+	if (count > LAPIC_TIMER_MAX_COUNT)
+		count = LAPIC_TIMER_MAX_COUNT;
+	/* Mode and vector first: writing the initial count starts it. */
+	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_TIMER_DIVIDE_16);
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_PERIODIC | VECTOR_LAPIC_TIMER);
+	lapic_write(LAPIC_TIMER_INITIAL, (uint32_t)count);
+	timer_hz_started = hz;
+	return count;
+}
+
+void
+lapic_timer_restart(void)
+{
+	lapic_timer_program(timer_hz_started);
+}
+
+void
+lapic_timer_start(unsigned hz)
+{
+	trap_set_handler(VECTOR_LAPIC_TIMER, lapic_timer_interrupt);
+	uint64_t count = lapic_timer_program(hz);
+	timer_set_source(LAPIC_TIMER_SOURCE);
+	pr_info("apic: timer %lu.%03lu MHz (bus clock / %d, calibrated against %s), tick %u Hz (count %lu)\n",
+		timer_rate / 1000000, timer_rate / 1000 % 1000,
+		LAPIC_TIMER_DIVISOR, timer_reference, hz, count);
+}
