@@ -96,8 +96,9 @@ enum lapic_reference {
 
 /*
  * Measure the timer's count rate (after its divider) against @ref, with
- * the timer masked. Returns the rate in Hz, or 0 when that clock does not
- * answer. Call with interrupts off.
+ * the timer masked (lapic.c explains how). Returns the rate in Hz, or 0
+ * when that clock does not answer. Stops the tick: see
+ * lapic_timer_restart(). Call with interrupts off.
  */
 uint64_t lapic_timer_measure(enum lapic_reference ref);
 

@@ -16,6 +16,9 @@
 #define PIT_CMD_CH0_RATE    0x34 /* channel 0, lo/hi, mode 2: rate generator */
 #define PIT_CMD_CH0_ONESHOT 0x30 /* channel 0, lo/hi, mode 0: one-shot */
 #define PIT_CMD_CH2_ONESHOT 0xb0 /* channel 2, lo/hi, mode 0: one-shot */
+#define PIT_CMD_CH2_LATCH   0x80 /* channel 2: latch the count for reading */
+#define PIT_COUNTER_FULL    0xffff
+#define PIT_PROBE_READS	    1000
 /* Port 0x61, "system control port B": gate and output of channel 2. */
 #define PORT_B		    0x61
 #define PORT_B_CH2_GATE	    0x01
@@ -81,4 +84,34 @@ pit_wait(uint16_t count)
 		if (inb(PORT_B) & PORT_B_CH2_OUT)
 			return true;
 	return false;
+}
+
+bool
+pit_counter_start(void)
+{
+	uint8_t port_b = inb(PORT_B) & ~(PORT_B_CH2_GATE | PORT_B_SPEAKER);
+
+	outb(PORT_B, port_b);
+	outb(PIT_COMMAND, PIT_CMD_CH2_ONESHOT);
+	outb(PIT_CHANNEL2, PIT_COUNTER_FULL & 0xff);
+	outb(PIT_CHANNEL2, PIT_COUNTER_FULL >> 8);
+	outb(PORT_B, port_b | PORT_B_CH2_GATE);
+	/* A PIT counts every 838 ns; one that never moves is not there
+	 * (or is gated off by the chipset). */
+	uint16_t first = pit_counter_read();
+	for (int i = 0; i < PIT_PROBE_READS; i++)
+		if (pit_counter_read() != first)
+			return true;
+	return false;
+}
+
+uint16_t
+pit_counter_read(void)
+{
+	/* In mode 0 the counter goes on from 0 to 0xffff and down again,
+	 * so the negated count rises steadily, modulo 2^16. */
+	outb(PIT_COMMAND, PIT_CMD_CH2_LATCH);
+	uint16_t count = inb(PIT_CHANNEL2);
+	count |= (uint16_t)(inb(PIT_CHANNEL2) << 8);
+	return (uint16_t)-count;
 }

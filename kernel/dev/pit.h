@@ -24,6 +24,14 @@ void pit_stop(void);
  * for tests of the interrupt path. pit_stop() cancels it. */
 void pit_oneshot_irq(uint16_t count);
 
+/* Let channel 2 run free, to be read with pit_counter_read(). Returns
+ * false if it does not count: no working PIT. */
+bool pit_counter_start(void);
+
+/* Channel 2's count of PIT periods since pit_counter_start(), modulo
+ * 2^16 (it wraps every 55 ms). */
+uint16_t pit_counter_read(void);
+
 /* Busy-wait for @count PIT periods on channel 2 (at most 65535, about
  * 55 ms). Returns false if the counter never finished: no working PIT. */
 bool pit_wait(uint16_t count);
