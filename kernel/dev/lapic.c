@@ -42,7 +42,6 @@
 #include "kernel/lib/errno.h"
 #include "kernel/lib/printk.h"
 #include "mm/kernel_space.h"
-#include "mm/memlayout.h"
 
 #define LAPIC_MMIO_SIZE	      4096
 #define LAPIC_ID_SHIFT	      24
