@@ -101,11 +101,12 @@ SELFTEST_ISO := $(BUILD)/sprout-selftest.iso
 SCREEN_ISO := $(BUILD)/sprout-screen.iso
 
 # Each unit test: tests/unit/test_X.c plus the kernel files it tests.
-UNIT_TESTS := format cmdline multiboot acpi buddy paging rr cpio elf fbcon
+UNIT_TESTS := format cmdline multiboot acpi madt buddy paging rr cpio elf fbcon
 unit_srcs_format := kernel/lib/format.c
 unit_srcs_cmdline := kernel/cmdline.c
 unit_srcs_multiboot := boot/multiboot.c
 unit_srcs_acpi := kernel/dev/acpi_aml.c
+unit_srcs_madt := kernel/dev/madt.c kernel/dev/acpi_aml.c
 unit_srcs_buddy := mm/buddy.c
 unit_srcs_paging := mm/paging.c mm/buddy.c
 unit_srcs_rr := sched/rr.c

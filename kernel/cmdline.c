@@ -147,6 +147,20 @@ static const struct {
 	{ "panic", set_panic },	      { "test", set_test },
 };
 
+static void
+set_noapic(struct boot_options *o)
+{
+	o->noapic = true;
+}
+
+/* Words that are whole on their own, without "=value". */
+static const struct {
+	const char *word;
+	void (*set)(struct boot_options *o);
+} flags[] = {
+	{ "noapic", set_noapic },
+};
+
 /* Cut @s (modified in place) into words; returns how many. Double quotes
  * group spaces into a word and are removed: init="/my prog". */
 static size_t
@@ -236,6 +250,12 @@ cmdline_parse(const char *text, struct boot_options *o,
 				report("cmdline: '%s': %s; ignored", word, why);
 				complaints++;
 			}
+			handled = true;
+		}
+		for (size_t f = 0; !eq && f < ARRAY_SIZE(flags); f++) {
+			if (strcmp(word, flags[f].word) != 0)
+				continue;
+			flags[f].set(o);
 			handled = true;
 		}
 		if (!handled && !seen_before(words, i, word)) {

@@ -9,6 +9,8 @@
  *   trace=sched           record every task state change
  *   panic=poweroff|halt   what a panic does at the end (default halt)
  *   test=LIST             run in-kernel tests (kernel/test/), then power off
+ *   noapic                use the 8259 and the PIT even where there is an
+ *                         APIC (docs/interrupts.md)
  *   -- ARGS               everything after goes to init as its argv
  *
  * A word that does not parse, or that nobody knows, is reported once and
@@ -34,6 +36,7 @@ struct boot_options {
 	bool trace_sched;
 	bool panic_poweroff;
 	const char *tests; /* comma-separated test names, or NULL */
+	bool noapic;	   /* the 8259 and the PIT, not the APICs */
 	const char *init_argv[CMDLINE_INIT_ARGS_MAX];
 	size_t init_argc;
 	/* The words above point into this copy of the command line. */

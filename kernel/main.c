@@ -16,8 +16,7 @@
 #include "kernel/cpu/x86.h"
 #include "kernel/dev/acpi.h"
 #include "kernel/dev/console.h"
-#include "kernel/dev/pic.h"
-#include "kernel/dev/pit.h"
+#include "kernel/dev/irq_controller.h"
 #include "kernel/dev/power.h"
 #include "kernel/fs/procfs.h"
 #include "kernel/fs/tty.h"
@@ -237,9 +236,8 @@ kmain(uint32_t magic, paddr_t info_pa)
 	console_map();                          /* the framebuffer, mapped WC */
 	fault_init();                           /* page faults, stack guards */
 	frame_stats_print("frame");             /* the counters, once */
-	pic_init();                             /* IRQs to vectors 32-47 */
-	pit_init();                             /* the timer tick, HZ a second */
-	acpi_init(&boot_info);                  /* tables for power off, reset */
+	acpi_init(&boot_info);                  /* tables: interrupts, power */
+	irq_controller_init(boot_options.noapic); /* APIC or 8259; the tick */
 	sched_init(boot_options.sched,          /* kmain becomes the idle task */
 		   boot_options.quantum_ms);
 	if (boot_options.trace_sched)

@@ -5,7 +5,9 @@
  *
  * The path from the timer to a switch:
  *
- *   PIT IRQ 0 -> trap_dispatch -> pit_tick -> sched_tick
+ *   the tick (the local APIC timer, or PIT IRQ 0 without an APIC)
+ *     -> trap_dispatch -> lapic_timer_interrupt or pit_tick
+ *     -> timer_tick -> sched_tick
  *       charges the tick to the running task; when the policy says its
  *       slice is used up, sets this_cpu()->need_resched
  *   ... back in the interrupted task, which runs on until ...
@@ -23,7 +25,7 @@
 #include "kernel/cpu/trap.h"
 #include "kernel/cpu/tsc.h"
 #include "kernel/cpu/x86.h"
-#include "kernel/dev/pit.h"
+#include "kernel/dev/timer.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
@@ -67,7 +69,7 @@ sched_init(const char *name, unsigned quantum_ms)
 	/* Whole ticks, at least one. */
 	slice_ticks = (quantum_ms * HZ + 999) / 1000;
 	policy->init(slice_ticks);
-	pit_set_tick_handler(sched_tick);
+	timer_set_tick_handler(sched_tick);
 
 	/* The code running now, kmain on the boot stack, becomes the idle
 	 * task: it only ever runs when nothing else can. */

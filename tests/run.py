@@ -40,7 +40,8 @@ QEMU = "qemu-system-x86_64"
 
 BANNER = re.compile(r"Sprout \d+\.\d+\.\d+ \(x86-64\)")
 KTEST_LINE = re.compile(r"test (\S+): (OK|FAILED)$", re.M)
-BOOT_GROUP = ["bootinfo", "initramfs-module", "trap-roundtrip", "timer", "acpi"]
+BOOT_GROUP = ["bootinfo", "initramfs-module", "trap-roundtrip", "timer", "acpi",
+              "irq-controller", "ioapic-irq", "apic-timer"]
 SCHED_GROUP = ["take-turns", "wait-queue", "sleep", "kthread-lifetimes"]
 MM_GROUP = ["paging", "address-spaces", "mm-copy", "device-map", "high-memory",
             "regions", "uaccess", "kmalloc-stress"]
@@ -185,8 +186,18 @@ def crash_test(name, ktest, expect, backtrace=()):
 
 
 def boot_tests():
-    boot_ok = [BANNER, "memory:", "ktest: %d passed, 0 failed" % len(BOOT_GROUP),
-               "power: off"]
+    # The APIC path: what the MADT lists, the PIT's override, the 8259s
+    # shut, the APIC timer measured.
+    apic_ok = [re.compile(r"acpi: MADT: local APIC at 0x[0-9a-f]+, 1 CPU, IOAPIC \d+ at"),
+               "irq: IRQ 0 -> GSI 2 (edge, high)",
+               "irq: 8259 masked (mask registers 0xffff)",
+               re.compile(r"apic: timer \d+\.\d+ MHz \(bus clock / 16, calibrated "
+                          r"against the PIT\), tick 100 Hz")]
+    boot_ok = [BANNER, "memory:"] + apic_ok + [
+        "ktest: %d passed, 0 failed" % len(BOOT_GROUP), "power: off"]
+    # The fallback: the 8259 and the PIT, and a reason why.
+    pic_ok = ["pit: 100 Hz", "the 8259 path: mask registers",
+              "ktest: %d passed, 0 failed" % len(BOOT_GROUP), "power: off"]
     poweroff = "test=boot panic=poweroff"
     return [
         BootTest("boot-kernel-pc", ["-machine", "pc"] + kernel_args(poweroff),
@@ -200,6 +211,17 @@ def boot_tests():
                                        "-cdrom", SELFTEST_ISO],
                  [BANNER, "via Multiboot2"] + boot_ok[1:], BOOT_GROUP,
                  timeout=180, needs=[SELFTEST_ISO, OVMF]),
+        BootTest("noapic-pc", ["-machine", "pc"] + kernel_args(poweroff + " noapic"),
+                 [BANNER, "irq: no APIC: noapic on the command line; using the "
+                  "8259 and the PIT"] + pic_ok, BOOT_GROUP,
+                 forbid=["irq: 8259 masked", "apic: timer"]),
+        # A CPU without a local APIC (QEMU then has none either): the
+        # kernel must not touch IA32_APIC_BASE, and must say why.
+        BootTest("no-apic-cpu-q35", ["-machine", "q35", "-cpu", "qemu64,-apic"] +
+                 kernel_args(poweroff),
+                 [BANNER, "irq: no APIC: the CPU has no local APIC, CPUID.1:EDX "
+                  "bit 9 is clear; using the 8259 and the PIT"] + pic_ok,
+                 BOOT_GROUP, forbid=["irq: 8259 masked", "apic: local APIC"]),
         BootTest("panic-page-fault",
                  ["-machine", "pc"] + kernel_args("test=fault panic=poweroff"),
                  ["PANIC: page fault", "cr2 0x0000600000000000",

@@ -25,6 +25,9 @@ _Static_assert(offsetof(struct trap_frame, error_code) == TF_ERROR_CODE,
 _Static_assert(offsetof(struct trap_frame, rip) == TF_RIP, "trap frame");
 _Static_assert(offsetof(struct trap_frame, cs) == TF_CS, "trap frame");
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame");
+/* vector_is_irq() takes the two IRQ ranges as one. */
+_Static_assert(VECTOR_IRQ_BASE + IRQ_COUNT == VECTOR_IOAPIC_BASE,
+	       "the 8259 and IOAPIC ranges are adjacent");
 
 #define GATE_INTERRUPT 0xe /* type: 64-bit interrupt gate */
 #define GATE_PRESENT   0x80
@@ -41,13 +44,15 @@ struct idt_gate {
 } __packed;
 _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout");
 
-/* Stub addresses, from trap_entry.S. */
-extern const uint64_t trap_stub_table[VECTOR_IRQ_BASE + IRQ_COUNT];
+/* Stub addresses, from trap_entry.S: one for every vector. */
+extern const uint64_t trap_stub_table[VECTOR_COUNT];
 
 static struct idt_gate idt[VECTOR_COUNT] __aligned(16);
-static trap_handler_t exception_handlers[VECTOR_EXCEPTIONS];
+/* Exceptions and the local APIC's own vectors; not the IRQ ranges. */
+static trap_handler_t vector_handlers[VECTOR_COUNT];
 static trap_handler_t irq_handlers[IRQ_COUNT];
-static uint64_t spurious_irqs;
+static const struct irq_chip *irq_chip_in_use = &pic_irq_chip;
+static volatile uint64_t spurious_irqs;
 
 static const char *const exception_names[VECTOR_EXCEPTIONS] = {
 	[0] = "divide error",
@@ -76,6 +81,15 @@ static const char *const exception_names[VECTOR_EXCEPTIONS] = {
 	[30] = "security exception",
 };
 
+/* Is @vector in one of the two ISA IRQ ranges, the 8259s' or the
+ * IOAPIC's? */
+static bool
+vector_is_irq(uint64_t vector)
+{
+	return vector >= VECTOR_IRQ_BASE &&
+	       vector < VECTOR_IOAPIC_BASE + IRQ_COUNT;
+}
+
 const char *
 trap_name(unsigned vector)
 {
@@ -98,8 +112,15 @@ idt_set_gate(unsigned vector, uint64_t handler, unsigned ist)
 void
 trap_init(void)
 {
-	for (unsigned v = 0; v < VECTOR_IRQ_BASE + IRQ_COUNT; v++)
+	/* The exceptions, both IRQ ranges and the APIC timer; then the
+	 * local APIC's last two. Other vectors stay absent: nothing raises
+	 * them, and "int N" from user mode on one faults as it should. */
+	for (unsigned v = 0; v <= VECTOR_LAPIC_TIMER; v++)
 		idt_set_gate(v, trap_stub_table[v], 0);
+	idt_set_gate(VECTOR_LAPIC_ERROR, trap_stub_table[VECTOR_LAPIC_ERROR],
+		     0);
+	idt_set_gate(VECTOR_LAPIC_SPURIOUS,
+		     trap_stub_table[VECTOR_LAPIC_SPURIOUS], 0);
 
 	/* User programs may execute int3 and into: a breakpoint must reach
 	 * them as SIGTRAP, not as a protection fault. */
@@ -125,18 +146,44 @@ trap_set_handler(unsigned vector, trap_handler_t handler)
 {
 	trap_handler_t old;
 
-	if (vector >= VECTOR_EXCEPTIONS)
-		panic("trap: no exception vector %u", vector);
-	old = exception_handlers[vector];
-	exception_handlers[vector] = handler;
+	if (vector >= VECTOR_COUNT || vector_is_irq(vector))
+		panic("trap: vector %u is not an exception or an APIC vector",
+		      vector);
+	old = vector_handlers[vector];
+	vector_handlers[vector] = handler;
 	return old;
 }
 
 void
+irq_set_chip(const struct irq_chip *chip)
+{
+	irq_chip_in_use = chip;
+}
+
+const struct irq_chip *
+irq_chip(void)
+{
+	return irq_chip_in_use;
+}
+
+int
 irq_register(enum irq irq, trap_handler_t handler)
 {
+	int err;
+
 	irq_handlers[irq] = handler;
-	pic_unmask(irq);
+	err = irq_chip_in_use->unmask(irq);
+	if (err)
+		pr_warn("irq: the %s cannot deliver IRQ %u (error %d)\n",
+			irq_chip_in_use->name, irq, -err);
+	return err;
+}
+
+void
+irq_unregister(enum irq irq)
+{
+	irq_chip_in_use->mask(irq);
+	irq_handlers[irq] = NULL;
 }
 
 uint64_t
@@ -145,24 +192,34 @@ irq_spurious_count(void)
 	return spurious_irqs;
 }
 
+void
+irq_count_spurious(void)
+{
+	spurious_irqs++;
+}
+
 static void
 irq_dispatch(struct trap_frame *tf)
 {
-	unsigned irq = (unsigned)tf->vector - VECTOR_IRQ_BASE;
+	const struct irq_chip *chip = irq_chip_in_use;
+	unsigned vector = (unsigned)tf->vector;
 
-	if (irq == IRQ_SPURIOUS_MASTER || irq == IRQ_SPURIOUS_SLAVE) {
-		if (!pic_irq_is_real(irq)) {
-			spurious_irqs++;
-			/* The master did raise the cascade line for a
-			 * spurious IRQ 15, so it wants its EOI. */
-			if (irq == IRQ_SPURIOUS_SLAVE)
-				pic_end_of_interrupt(0);
-			return;
-		}
+	/* The range of the controller we do not use: on the APIC path, the
+	 * masked 8259s' spurious IRQ 7 or 15. Nothing marked it in service
+	 * at the local APIC, so it must not get an EOI there. */
+	if (vector < chip->vector_base ||
+	    vector >= chip->vector_base + IRQ_COUNT) {
+		spurious_irqs++;
+		return;
 	}
-	/* Acknowledge first: a handler that switches tasks (the timer,
-	 * later) may not come back here for a long time. */
-	pic_end_of_interrupt(irq);
+	unsigned irq = vector - chip->vector_base;
+	if (chip->spurious && chip->spurious(irq)) {
+		spurious_irqs++;
+		return;
+	}
+	/* Acknowledge first: a handler that switches tasks (the timer) may
+	 * not come back here for a long time. */
+	chip->eoi(irq);
 	if (irq_handlers[irq])
 		irq_handlers[irq](tf);
 }
@@ -203,12 +260,10 @@ trap_dispatch(struct trap_frame *tf)
 	 * handler. iretq gives the interrupted copy its flags back. */
 	if (cpu_has_smap)
 		__asm__ volatile("clac" ::: "memory");
-	if (tf->vector >= VECTOR_IRQ_BASE &&
-	    tf->vector < VECTOR_IRQ_BASE + IRQ_COUNT) {
+	if (vector_is_irq(tf->vector)) {
 		irq_dispatch(tf);
-	} else if (tf->vector < VECTOR_EXCEPTIONS &&
-		   exception_handlers[tf->vector]) {
-		exception_handlers[tf->vector](tf);
+	} else if (tf->vector < VECTOR_COUNT && vector_handlers[tf->vector]) {
+		vector_handlers[tf->vector](tf);
 	} else if (from_user) {
 		/* A user program's fault: its own business, not a kernel
 		 * bug. It dies by a signal. */

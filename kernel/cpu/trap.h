@@ -36,7 +36,11 @@
 #define VECTOR_MACHINE_CHECK	  18
 #define VECTOR_EXCEPTIONS	  32 /* 0..31 are reserved for the CPU */
 #define VECTOR_IRQ_BASE		  32 /* the 8259 PICs are remapped here */
-#define IRQ_COUNT		  16
+#define IRQ_COUNT		  16 /* ISA IRQ lines, 0..15 */
+#define VECTOR_IOAPIC_BASE	  48 /* the IOAPIC sends ISA IRQ n to 48 + n */
+#define VECTOR_LAPIC_TIMER	  64 /* the local APIC timer: the tick */
+#define VECTOR_LAPIC_ERROR	  0xfe /* the local APIC reports an error */
+#define VECTOR_LAPIC_SPURIOUS	  0xff /* low 4 bits all 1s, for old APICs */
 #define VECTOR_COUNT		  256
 #define VECTOR_SYSCALL		  0x80 /* in the frame of a system call (not in the IDT) */
 
@@ -73,7 +77,22 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
-/* IRQ lines of the PC's two 8259 PICs. */
+/*
+ * The vectors, and who raises them:
+ *
+ *     0..31   CPU exceptions
+ *    32..47   the 8259s' IRQ 0..15; on the APIC path the 8259s are masked
+ *             and only a spurious IRQ 7 or 15 could still come here
+ *    48..63   ISA IRQ 0..15 routed by the IOAPIC (the APIC path)
+ *    64       the local APIC timer
+ *   254, 255  the local APIC's error and spurious-interrupt vectors
+ *
+ * The two controllers use separate ranges so that a stray 8259 interrupt
+ * can never be mistaken for a device's, and be acknowledged at the wrong
+ * chip. See docs/interrupts.md.
+ */
+
+/* IRQ lines of the PC's ISA bus, as the two 8259 PICs number them. */
 enum irq {
 	IRQ_PIT = 0,
 	IRQ_KEYBOARD = 1,
@@ -88,12 +107,40 @@ typedef void (*trap_handler_t)(struct trap_frame *tf);
 /* Load the IDT. */
 void trap_init(void);
 
-/* Send IRQ @irq to @handler and unmask it at the PIC. */
-void irq_register(enum irq irq, trap_handler_t handler);
+/*
+ * An interrupt controller that delivers ISA IRQs: the 8259 pair (pic.c)
+ * or the IOAPIC with the local APIC (ioapic.c). Exactly one is in use;
+ * irq_register() and the dispatcher go through it and never name a chip.
+ */
+struct irq_chip {
+	const char *name;
+	unsigned vector_base; /* ISA IRQ n arrives on vector_base + n */
+	/* Route @irq to its vector and let it through: 0 or -errno. */
+	int (*unmask)(unsigned irq);
+	void (*mask)(unsigned irq);
+	/* NULL, or true when IRQ @irq was spurious: the chip has done what
+	 * it needs, the IRQ gets no EOI and no handler. */
+	bool (*spurious)(unsigned irq);
+	/* End of interrupt: the chip may deliver the next one. */
+	void (*eoi)(unsigned irq);
+};
 
-/* Replace the handler of exception @vector (NULL: back to the default,
- * which panics in kernel mode). For tests and, later, the page-fault and
- * debug handlers. Returns the previous handler. */
+/* Deliver ISA IRQs through @chip from now on. Before the first call it
+ * is the 8259 pair. Call with interrupts off, before any irq_register. */
+void irq_set_chip(const struct irq_chip *chip);
+/* The chip in use. */
+const struct irq_chip *irq_chip(void);
+
+/* Send IRQ @irq to @handler and let it through at the controller in use.
+ * Returns 0, or -errno when the controller cannot deliver that IRQ. */
+int irq_register(enum irq irq, trap_handler_t handler);
+/* Mask IRQ @irq again and forget its handler. */
+void irq_unregister(enum irq irq);
+
+/* Replace the handler of exception @vector, or of a vector the local
+ * APIC raises itself (64 and up; that handler sends its own EOI). NULL:
+ * back to the default, which panics in kernel mode. Returns the previous
+ * handler. */
 trap_handler_t trap_set_handler(unsigned vector, trap_handler_t handler);
 
 /* Called by trap_entry_common with the frame it built. */
@@ -102,8 +149,12 @@ void trap_dispatch(struct trap_frame *tf);
 /* The name of exception @vector ("page fault"), or NULL. */
 const char *trap_name(unsigned vector);
 
-/* Count of IRQs the PIC raised for no reason (IRQ 7 and 15 noise). */
+/* Count of interrupts raised for no reason: the 8259's IRQ 7 and 15
+ * noise, the masked 8259 on the APIC path, the local APIC's spurious
+ * vector. */
 uint64_t irq_spurious_count(void);
+/* Count one more: for the local APIC's spurious vector. */
+void irq_count_spurious(void);
 
 /*
  * User mode. kernel/proc registers two handlers: what becomes of a user

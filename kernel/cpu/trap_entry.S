@@ -40,9 +40,11 @@ trap_stub_\vector:
 	.altmacro
 
 	.text
-	/* Stubs for vectors 0 .. 47: the 32 exceptions and 16 PIC IRQs. */
+	/* Stubs for all 256 vectors: the 32 exceptions, the two IRQ ranges
+	 * and the local APIC's vectors (trap.h). trap_init() puts only the
+	 * ones in use into the IDT. */
 	.set vector, 0
-	.rept VECTOR_IRQ_BASE + IRQ_COUNT
+	.rept VECTOR_COUNT
 	TRAP_STUB %vector
 	.set vector, vector + 1
 	.endr
@@ -53,7 +55,7 @@ trap_stub_\vector:
 	.globl trap_stub_table
 trap_stub_table:
 	.set vector, 0
-	.rept VECTOR_IRQ_BASE + IRQ_COUNT
+	.rept VECTOR_COUNT
 	TRAP_STUB_ADDRESS %vector
 	.set vector, vector + 1
 	.endr

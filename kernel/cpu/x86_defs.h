@@ -26,15 +26,20 @@
 	(1 << 21) /* no kernel access to user pages outside stac/clac */
 
 /* Model-specific registers */
-#define MSR_PAT		   0x277 /* page attribute table: 8 memory types */
-#define MSR_EFER	   0xc0000080
-#define EFER_SCE	   (1 << 0)  /* syscall/sysret enable */
-#define EFER_LME	   (1 << 8)  /* long mode enable */
-#define EFER_LMA	   (1 << 10) /* long mode active (read-only) */
-#define EFER_NXE	   (1 << 11) /* no-execute bit in page-table entries */
-#define MSR_FS_BASE	   0xc0000100
-#define MSR_GS_BASE	   0xc0000101
-#define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_APIC_BASE	    0x1b      /* the local APIC's address and enables */
+#define APIC_BASE_BSP	    (1 << 8)  /* this is the bootstrap processor */
+#define APIC_BASE_X2APIC    (1 << 10) /* x2APIC mode: MSRs, not MMIO */
+#define APIC_BASE_ENABLE    (1 << 11) /* the local APIC is switched on */
+#define APIC_BASE_ADDR_MASK 0x000ffffffffff000ull /* its physical page */
+#define MSR_PAT		    0x277 /* page attribute table: 8 memory types */
+#define MSR_EFER	    0xc0000080
+#define EFER_SCE	    (1 << 0)  /* syscall/sysret enable */
+#define EFER_LME	    (1 << 8)  /* long mode enable */
+#define EFER_LMA	    (1 << 10) /* long mode active (read-only) */
+#define EFER_NXE	    (1 << 11) /* no-execute bit in page-table entries */
+#define MSR_FS_BASE	    0xc0000100
+#define MSR_GS_BASE	    0xc0000101
+#define MSR_KERNEL_GS_BASE  0xc0000102
 
 /* CPUID */
 #define CPUID_EXT_MAX	   0x80000000 /* leaf: highest extended leaf */
@@ -42,6 +47,7 @@
 #define CPUID_EXT_EDX_NX   (1 << 20)  /* no-execute pages */
 #define CPUID_EXT_EDX_LM   (1 << 29)  /* long mode (x86-64) */
 #define CPUID_1_EDX_TSC	   (1 << 4)
+#define CPUID_1_EDX_APIC   (1 << 9) /* an on-chip local APIC */
 #define CPUID_1_EDX_PAT	   (1 << 16)
 
 /* RFLAGS */

@@ -10,6 +10,7 @@
  */
 #include "kernel/dev/acpi.h"
 #include "boot/bootinfo.h"
+#include "kernel/dev/madt.h"
 #include "kernel/lib/errno.h"
 #include "kernel/lib/format.h"
 #include "kernel/lib/printk.h"
@@ -63,6 +64,7 @@ _Static_assert(sizeof(struct acpi_sdt_header) == 36, "SDT header is 36 bytes");
 #define ACPI_SIG_FADT	     "FACP" /* the FADT's signature is not "FADT" */
 #define ACPI_SIG_DSDT	     "DSDT"
 #define ACPI_SIG_SSDT	     "SSDT"
+#define ACPI_SIG_MADT	     "APIC" /* the MADT's signature is not "MADT" */
 #define ACPI_RSDT_ENTRY_SIZE 4
 #define ACPI_XSDT_ENTRY_SIZE 8
 
@@ -163,6 +165,8 @@ _Static_assert(offsetof(struct acpi_fadt, reset_reg) == ACPI_FADT_V1_LEN,
 #define ACPI_FADT_RESET_REVISION 2	    /* RESET_REG appeared here */
 #define ACPI_FADT_RESET_REG_SUP	 (1u << 10) /* .flags: reset_reg is valid */
 #define ACPI_FADT_HW_REDUCED	 (1u << 20) /* .flags: no fixed hardware */
+#define ACPI_FADT_TMR_VAL_EXT	 (1u << 8)  /* .flags: 32-bit PM timer */
+#define ACPI_PM_TIMER_LEN	 4	    /* .pm_tmr_len of a PM timer */
 
 #define IO_PORT_MAX 0xffff /* x86 I/O space is 64 KiB */
 
@@ -193,6 +197,8 @@ struct acpi_rsdp_found {
 
 static struct acpi_power_info acpi_info;
 static bool acpi_info_valid;
+static struct madt_info madt_info;
+static bool madt_info_valid;
 
 /* Does the 4-character signature at @sig equal @want? */
 static bool
@@ -518,6 +524,14 @@ acpi_fadt_parse(const struct acpi_sdt_header *table,
 		info->reset_value = fadt.reset_value;
 	}
 
+	/* The PM timer: a free-running 3.579545 MHz counter, a second
+	 * clock for calibrating the others where the PIT is missing. */
+	if (fadt.pm_tmr_len == ACPI_PM_TIMER_LEN && !info->hw_reduced) {
+		info->pm_timer = acpi_pm1_port(&fadt.x_pm_tmr_blk,
+					       fadt.pm_tmr_blk, "PM_TMR");
+		info->pm_timer_32bit = fadt.flags & ACPI_FADT_TMR_VAL_EXT;
+	}
+
 	info->dsdt = fadt.x_dsdt != 0 ? fadt.x_dsdt : fadt.dsdt;
 	return 0;
 }
@@ -560,6 +574,59 @@ acpi_s5_find(const struct acpi_root *root, struct acpi_power_info *info)
 		if (acpi_table_find_s5(table, info) == 0)
 			return 0;
 	return -ENOENT;
+}
+
+/* The MADT in one line: what the interrupt code will have to work with. */
+static void
+acpi_madt_print(const struct madt_info *m)
+{
+	char ioapics[96] = "no IOAPIC";
+	size_t used = 0;
+	size_t shown = MIN(m->ioapic_count, (size_t)MADT_MAX_IOAPICS);
+
+	for (size_t i = 0; i < shown && used < sizeof(ioapics); i++)
+		used += (size_t)ksnprintf(
+			ioapics + used, sizeof(ioapics) - used,
+			"%sIOAPIC %u at 0x%x (GSI base %u)", i ? ", " : "",
+			m->ioapics[i].id, m->ioapics[i].address,
+			m->ioapics[i].gsi_base);
+	pr_info("acpi: MADT: local APIC at 0x%lx%s, %zu CPU%s, %s, %zu override%s, %zu local NMI%s%s\n",
+		m->lapic_address,
+		m->lapic_address_overridden ? " (64-bit entry)" : "",
+		m->cpu_count, m->cpu_count == 1 ? "" : "s", ioapics,
+		m->override_count, m->override_count == 1 ? "" : "s",
+		m->nmi_count, m->nmi_count == 1 ? "" : "s",
+		m->flags & MADT_PCAT_COMPAT ? ", 8259s present" : "");
+	for (size_t i = 0; i < MIN(m->cpu_count, (size_t)MADT_MAX_CPUS); i++)
+		pr_info("acpi: MADT: CPU uid %u, APIC ID %u%s\n",
+			m->cpus[i].uid, m->cpus[i].apic_id,
+			m->cpus[i].flags & MADT_CPU_ENABLED ? ""
+							    : " (not enabled)");
+	if (m->bad_count || m->truncated)
+		pr_warn("acpi: MADT: %zu malformed entr%s skipped%s\n",
+			m->bad_count, m->bad_count == 1 ? "y" : "ies",
+			m->truncated ? "; the list ends in a truncated entry"
+				     : "");
+}
+
+/* Find and parse the MADT: the interrupt controllers (irq.c reads it). */
+static void
+acpi_madt_find(const struct acpi_root *root)
+{
+	const struct acpi_sdt_header *table;
+	size_t next = 0;
+
+	madt_info_valid = false;
+	while (acpi_root_find(root, ACPI_SIG_MADT, &next, &table) == 0) {
+		if (madt_parse((const uint8_t *)table, table->length,
+			       &madt_info) == 0) {
+			madt_info_valid = true;
+			acpi_madt_print(&madt_info);
+			return;
+		}
+		pr_warn("acpi: an APIC table (MADT) is malformed; ignored\n");
+	}
+	pr_warn("acpi: no MADT: no APIC interrupt routing\n");
 }
 
 /* The one-line summary acpi_init() promises. */
@@ -606,6 +673,7 @@ acpi_init(const struct boot_info *bi)
 	bool parsed = false;
 
 	acpi_info_valid = false;
+	madt_info_valid = false;
 	memset(&info, 0, sizeof(info));
 
 	if (acpi_rsdp_find(bi, &found) != 0) {
@@ -618,6 +686,9 @@ acpi_init(const struct boot_info *bi)
 		pr_warn("acpi: no usable RSDT or XSDT; no ACPI power-off\n");
 		return -ENOENT;
 	}
+
+	/* The interrupt controllers do not depend on the FADT: first. */
+	acpi_madt_find(&root);
 
 	/* Take the first FADT that checks out; a broken one is skipped. */
 	while (!parsed &&
@@ -646,4 +717,10 @@ const struct acpi_power_info *
 acpi_power_info(void)
 {
 	return acpi_info_valid ? &acpi_info : NULL;
+}
+
+const struct madt_info *
+acpi_madt(void)
+{
+	return madt_info_valid ? &madt_info : NULL;
 }

@@ -5,10 +5,12 @@
  * left in memory (see docs/power.md),
  *
  *   RSDP -> RSDT or XSDT -> FADT ("FACP") -> DSDT -> the \_S5 package,
+ *                        -> MADT ("APIC"): the interrupt controllers
  *
  * and keeps the handful of numbers that power.c needs: the PM1 control
  * ports, the sleep-type values for the soft-off state S5, the SMI command
  * that hands the chipset from the firmware to us, and the reset register.
+ * The MADT goes to madt_parse() (madt.h) and on to the interrupt code.
  *
  * acpi_checksum_ok() and acpi_aml_find_s5() live in acpi_aml.c and touch
  * nothing but the bytes they are given, so the host unit tests can build
@@ -20,6 +22,7 @@
 #include "kernel/lib/types.h"
 
 struct boot_info;
+struct madt_info;
 
 /* Address-space IDs of a Generic Address Structure (GAS). */
 enum acpi_gas_space {
@@ -60,11 +63,16 @@ struct acpi_power_info {
 	uint8_t reset_value; /* the byte to write there */
 
 	paddr_t dsdt; /* physical address of the DSDT, 0 if none */
+
+	/* Not power, but the FADT is where it lives: the ACPI PM timer. */
+	uint16_t pm_timer;   /* its I/O port; 0 if none */
+	bool pm_timer_32bit; /* counts 32 bits, else 24 */
 };
 
 /*
- * Find the ACPI tables and fill in the power information. Call it once,
- * after printk works; it only reads memory (it writes no register). Returns
+ * Find the ACPI tables, fill in the power information and parse the MADT
+ * (acpi_madt()). Call it once, after printk works; it only reads memory
+ * (it writes no register). Returns
  * 0 when the FADT was found (even if \_S5 was not: check s5_found),
  * -ENODEV without an RSDP, -ENOENT without a usable root table or FADT.
  */
@@ -72,6 +80,9 @@ int acpi_init(const struct boot_info *bi);
 
 /* What acpi_init() found, or NULL if it failed or has not run. */
 const struct acpi_power_info *acpi_power_info(void);
+
+/* The parsed MADT (kernel/dev/madt.h), or NULL if there was none. */
+const struct madt_info *acpi_madt(void);
 
 /* "memory space", "I/O space", ...: for messages about registers. */
 const char *acpi_gas_space_name(uint8_t space_id);

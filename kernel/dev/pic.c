@@ -56,6 +56,19 @@ pic_unmask(unsigned irq)
 }
 
 void
+pic_mask_all(void)
+{
+	outb(PIC1_DATA, 0xff);
+	outb(PIC2_DATA, 0xff);
+}
+
+uint16_t
+pic_masks(void)
+{
+	return (uint16_t)(inb(PIC1_DATA) | inb(PIC2_DATA) << 8);
+}
+
+void
 pic_mask(unsigned irq)
 {
 	uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
@@ -82,3 +95,34 @@ pic_irq_is_real(unsigned irq)
 	outb(port, OCW3_READ_ISR);
 	return inb(port) & (1 << (irq % 8));
 }
+
+/* The struct irq_chip view of the pair. */
+static int
+pic_chip_unmask(unsigned irq)
+{
+	pic_unmask(irq);
+	return 0;
+}
+
+static bool
+pic_chip_spurious(unsigned irq)
+{
+	if (irq != IRQ_SPURIOUS_MASTER && irq != IRQ_SPURIOUS_SLAVE)
+		return false;
+	if (pic_irq_is_real(irq))
+		return false;
+	/* The master did raise the cascade line for a spurious IRQ 15, so
+	 * it wants its EOI; a spurious IRQ 7 gets none. */
+	if (irq == IRQ_SPURIOUS_SLAVE)
+		pic_end_of_interrupt(IRQ_PIT);
+	return true;
+}
+
+const struct irq_chip pic_irq_chip = {
+	.name = "8259",
+	.vector_base = VECTOR_IRQ_BASE,
+	.unmask = pic_chip_unmask,
+	.mask = pic_mask,
+	.spurious = pic_chip_spurious,
+	.eoi = pic_end_of_interrupt,
+};

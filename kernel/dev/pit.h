@@ -1,27 +1,36 @@
 /*
  * The 8254 Programmable Interval Timer: a 1.193182 MHz clock with three
- * counters. Channel 0 drives IRQ 0, the periodic timer tick; channel 2 can
- * be polled, which is how the TSC is calibrated before interrupts work.
+ * counters. Channel 0 drives IRQ 0, the periodic timer tick where there is
+ * no local APIC timer; channel 2 can be polled, which is how the TSC and
+ * the APIC timer are calibrated before interrupts work.
  */
 #ifndef KERNEL_DEV_PIT_H
 #define KERNEL_DEV_PIT_H
 
+#include "kernel/dev/timer.h"
 #include "kernel/lib/types.h"
 
 #define PIT_FREQUENCY_HZ 1193182
 
-/* Timer interrupts per second. 100 keeps emulated machines light; a tick
- * is 10 ms. */
-#define HZ 100
-
-/* Program channel 0 to interrupt HZ times a second and count the ticks. */
+/* Program channel 0 to interrupt HZ times a second and make it the tick
+ * (timer.h): the path without an APIC. */
 void pit_init(void);
 
-/* Call @fn on every tick, from the interrupt (the scheduler's tick). */
-void pit_set_tick_handler(void (*fn)(void));
+/* Stop channel 0 (the APIC timer ticks instead): it waits for a count
+ * that never comes, so IRQ 0 stays quiet. */
+void pit_stop(void);
 
-/* Ticks since pit_init(). */
-uint64_t pit_ticks(void);
+/* Raise IRQ 0 once, @count PIT periods from now (channel 0, one-shot),
+ * for tests of the interrupt path. pit_stop() cancels it. */
+void pit_oneshot_irq(uint16_t count);
+
+/* Let channel 2 run free, to be read with pit_counter_read(). Returns
+ * false if it does not count: no working PIT. */
+bool pit_counter_start(void);
+
+/* Channel 2's count of PIT periods since pit_counter_start(), modulo
+ * 2^16 (it wraps every 55 ms). */
+uint16_t pit_counter_read(void);
 
 /* Busy-wait for @count PIT periods on channel 2 (at most 65535, about
  * 55 ms). Returns false if the counter never finished: no working PIT. */

@@ -11,7 +11,7 @@
  */
 #include "kernel/cpu/tsc.h"
 #include "kernel/cpu/x86.h"
-#include "kernel/dev/pit.h"
+#include "kernel/dev/timer.h"
 #include "kernel/fs/procfs.h"
 #include "kernel/lib/errno.h"
 #include "kernel/lib/format.h"

@@ -2,7 +2,9 @@
  * In-kernel tests, chosen with the test= command-line word:
  *
  *   test=boot            the boot group: boot info, initramfs module,
- *                        trap round trip, timer, ACPI
+ *                        trap round trip, timer, ACPI, the interrupt
+ *                        controllers, an IRQ through the IOAPIC, the
+ *                        APIC timer's calibration
  *   test=fault           a deliberate page fault in kernel code: the panic
  *                        report must name ktest_fault_trigger
  *   test=stack-overflow  a fault with no usable stack: must end in a

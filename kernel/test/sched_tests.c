@@ -5,7 +5,7 @@
  */
 #include "kernel/cpu/percpu.h"
 #include "kernel/cpu/tsc.h"
-#include "kernel/dev/pit.h"
+#include "kernel/dev/timer.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/test/ktest.h"

@@ -46,6 +46,7 @@ defaults(void)
 	CHECK(!opts.trace_sched);
 	CHECK(!opts.panic_poweroff);
 	CHECK(opts.tests == NULL);
+	CHECK(!opts.noapic);
 	CHECK_INT(opts.init_argc, 0);
 }
 
@@ -54,7 +55,8 @@ every_known_word(void)
 {
 	CHECK_INT(
 		parse("init=/bin/sh console=serial,vga quantum=25 sched=lottery "
-		      "loglevel=7 trace=sched panic=poweroff test=boot,fault"),
+		      "loglevel=7 trace=sched panic=poweroff test=boot,fault "
+		      "noapic"),
 		0);
 	CHECK_STR(opts.init, "/bin/sh");
 	CHECK_INT(opts.console_mask, CONSOLE_SERIAL | CONSOLE_VGA);
@@ -64,7 +66,24 @@ every_known_word(void)
 	CHECK(opts.trace_sched);
 	CHECK(opts.panic_poweroff);
 	CHECK_STR(opts.tests, "boot,fault");
+	CHECK(opts.noapic);
 	CHECK_INT(nreports, 0);
+}
+
+/* A word that stands alone must be exactly that word. */
+static void
+flag_words(void)
+{
+	CHECK_INT(parse("noapic=1 noapicx NOAPIC"), 3);
+	CHECK(!opts.noapic);
+	CHECK(strstr(reports, "unknown word 'noapic=1', ignored") != NULL);
+	CHECK(strstr(reports, "unknown word 'noapicx', ignored") != NULL);
+	CHECK_INT(parse("noapic noapic"), 0);
+	CHECK(opts.noapic);
+	/* After "--" it is init's word, not ours. */
+	CHECK_INT(parse("-- noapic"), 0);
+	CHECK(!opts.noapic);
+	CHECK_STR(opts.init_argv[0], "noapic");
 }
 
 static void
@@ -153,6 +172,7 @@ main(void)
 	unit_suite = "cmdline";
 	UNIT_RUN(defaults);
 	UNIT_RUN(every_known_word);
+	UNIT_RUN(flag_words);
 	UNIT_RUN(bad_values_are_reported_and_ignored);
 	UNIT_RUN(unknown_words_reported_once);
 	UNIT_RUN(last_word_wins);

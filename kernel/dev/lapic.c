@@ -1,0 +1,520 @@
+/*
+ * The local APIC: enabling it, its vector table, EOI, and its timer.
+ *
+ * Firmware leaves the local APIC in different states (SeaBIOS: SVR 0x1ff,
+ * LINT0 ExtINT; OVMF: spurious vector 0x0f, a masked periodic timer on
+ * vector 0x20), so nothing is assumed: the SVR and every LVT entry are
+ * written explicitly.
+ *
+ * The timer counts down from an initial count at the bus clock divided by
+ * a power of two. Nobody tells us the bus clock (QEMU's is 1 GHz, so with
+ * divide-by-16 the timer counts at 62.5 MHz; real machines differ), so it
+ * is measured at boot against a clock whose rate is known: PIT channel 2,
+ * left running free, or the ACPI PM timer (3.579545 MHz, named in the
+ * FADT) where the chipset gates the PIT off.
+ *
+ * Why not against the TSC? Its rate is itself only a measurement against
+ * the PIT, so its error would be added to ours; and where there is no PIT
+ * it is a guess. Why not "wait 10 ms on the PIT, then read the timer", as
+ * tsc.c does? If the emulator (or SMM firmware) stalls us just after the
+ * PIT runs out, the timer counts on meanwhile and the rate comes out too
+ * high: on a busy host that happened in every round. So each end of the
+ * interval is a *paired reading*, the reference read between two reads
+ * of the APIC timer, taken again if the pair was split by a stall. A stall
+ * anywhere else does no harm: both clocks keep counting through it.
+ *
+ *   APIC timer  a0 a1 ......................................... a2 a3
+ *   reference      r0 ......................................... r1
+ *                  |<------------ >= 10 ms by the reference --->|
+ *   rate = (mid(a2, a3) - mid(a0, a1)) * reference_hz / (r1 - r0)
+ *
+ * Three good rounds, and the median of them.
+ */
+#include "kernel/dev/lapic.h"
+#include "kernel/cpu/io.h"
+#include "kernel/cpu/trap.h"
+#include "kernel/cpu/tsc.h"
+#include "kernel/cpu/x86.h"
+#include "kernel/dev/acpi.h"
+#include "kernel/dev/madt.h"
+#include "kernel/dev/pit.h"
+#include "kernel/dev/timer.h"
+#include "kernel/lib/errno.h"
+#include "kernel/lib/printk.h"
+#include "mm/kernel_space.h"
+
+#define LAPIC_MMIO_SIZE	      4096
+#define LAPIC_ID_SHIFT	      24
+#define LAPIC_MAX_LVT_SHIFT   16 /* in LAPIC_VERSION */
+#define LAPIC_LVT_HAS_PERF    4	 /* max LVT index with this entry ... */
+#define LAPIC_LVT_HAS_THERMAL 5
+#define LAPIC_LVT_HAS_CMCI    6
+#define LAPIC_TIMER_DIVIDE_16 0x3 /* the divide register's odd encoding */
+#define LAPIC_TIMER_DIVISOR   16
+#define LAPIC_TIMER_MAX_COUNT 0xffffffffu
+#define LAPIC_TPR_ACCEPT_ALL  0
+#define LAPIC_ERROR_REPORTS   5 /* say so this many times, then count */
+
+#define CALIBRATION_MS	       10
+#define CALIBRATION_ROUNDS     3    /* good rounds wanted ... */
+#define CALIBRATION_TRIES      12   /* ... out of at most this many */
+#define CALIBRATION_SLACK      1000 /* a pair may take 1/1000 of a round */
+#define CALIBRATION_POLL_LIMIT 10000000
+#define PIT_COUNTER_MASK       0xffffu
+#define REFERENCE_PROBE_READS  1000
+#define PM_TIMER_HZ	       3579545
+#define PM_TIMER_MASK_24       0xffffffu
+#define PM_TIMER_MASK_32       0xffffffffu
+#define MS_PER_SEC	       1000
+
+static volatile uint32_t *lapic_regs;
+static uint64_t timer_rate; /* counts per second, after the divider */
+static const char *timer_reference;
+static uint64_t lapic_errors;
+static unsigned timer_hz_started;
+
+bool
+lapic_cpu_has(void)
+{
+	return cpuid(1, 0).edx & CPUID_1_EDX_APIC;
+}
+
+uint32_t
+lapic_read(unsigned reg)
+{
+	return lapic_regs[reg / sizeof(uint32_t)];
+}
+
+static void
+lapic_write(unsigned reg, uint32_t value)
+{
+	/* Uncached memory: the store reaches the APIC in program order. */
+	lapic_regs[reg / sizeof(uint32_t)] = value;
+}
+
+void
+lapic_eoi(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+}
+
+uint8_t
+lapic_id(void)
+{
+	return (uint8_t)(lapic_read(LAPIC_ID) >> LAPIC_ID_SHIFT);
+}
+
+/* The local APIC signals an interrupt it then could not deliver (the
+ * source went away): no EOI, as the SDM says for this vector. */
+static void
+lapic_spurious_interrupt(struct trap_frame *tf)
+{
+	(void)tf;
+	irq_count_spurious();
+}
+
+/* Something went wrong inside the APIC: an illegal vector, a message
+ * that was not accepted. The ESR latches it on a write. */
+static void
+lapic_error_interrupt(struct trap_frame *tf)
+{
+	(void)tf;
+	lapic_write(LAPIC_ESR, 0);
+	uint32_t esr = lapic_read(LAPIC_ESR);
+	if (lapic_errors++ < LAPIC_ERROR_REPORTS)
+		pr_warn("apic: local APIC error, ESR 0x%x\n", esr);
+	lapic_eoi();
+}
+
+/* The tick. EOI first: the tick may lead to a task switch on the way
+ * out, and the next tick must not wait for that task. */
+static void
+lapic_timer_interrupt(struct trap_frame *tf)
+{
+	(void)tf;
+	lapic_eoi();
+	timer_tick();
+}
+
+/*
+ * Switch the APIC on in IA32_APIC_BASE, in xAPIC mode, and return its
+ * physical address; 0 if that cannot be done.
+ */
+static paddr_t
+lapic_enable_msr(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	if (base & APIC_BASE_X2APIC) {
+		/* x2APIC -> xAPIC is only allowed through "disabled". */
+		wrmsr(MSR_APIC_BASE,
+		      base & ~(uint64_t)(APIC_BASE_X2APIC | APIC_BASE_ENABLE));
+		base &= ~(uint64_t)APIC_BASE_X2APIC;
+	}
+	if (!(base & APIC_BASE_ENABLE)) {
+		base |= APIC_BASE_ENABLE;
+		wrmsr(MSR_APIC_BASE, base);
+		base = rdmsr(MSR_APIC_BASE);
+		if (!(base & APIC_BASE_ENABLE)) {
+			pr_warn("apic: IA32_APIC_BASE will not enable the local APIC\n");
+			return 0;
+		}
+	}
+	return (paddr_t)(base & APIC_BASE_ADDR_MASK);
+}
+
+/* The number of the last LVT entry this APIC has (3 on the oldest). */
+static unsigned
+lapic_max_lvt(void)
+{
+	return (lapic_read(LAPIC_VERSION) >> LAPIC_MAX_LVT_SHIFT) & 0xff;
+}
+
+/* Mask the entries this kernel never uses, as far as this APIC has them. */
+static void
+lapic_mask_unused_lvts(void)
+{
+	unsigned max_lvt = lapic_max_lvt();
+
+	if (max_lvt >= LAPIC_LVT_HAS_PERF)
+		lapic_write(LAPIC_LVT_PERF, LAPIC_LVT_MASKED);
+	if (max_lvt >= LAPIC_LVT_HAS_THERMAL)
+		lapic_write(LAPIC_LVT_THERMAL, LAPIC_LVT_MASKED);
+	if (max_lvt >= LAPIC_LVT_HAS_CMCI)
+		lapic_write(LAPIC_LVT_CMCI, LAPIC_LVT_MASKED);
+}
+
+/* Map, enable, and start from a quiet APIC: everything masked. */
+static int
+lapic_take_over(const char *why)
+{
+	paddr_t pa = lapic_enable_msr();
+
+	if (!pa)
+		return -ENODEV;
+	if (!lapic_regs) {
+		lapic_regs =
+			kernel_map_device(pa, LAPIC_MMIO_SIZE, DEVICE_UNCACHED);
+		if (!lapic_regs) {
+			pr_warn("apic: cannot map the local APIC at 0x%lx (%s)\n",
+				pa, why);
+			return -ENOMEM;
+		}
+	}
+	trap_set_handler(VECTOR_LAPIC_SPURIOUS, lapic_spurious_interrupt);
+	trap_set_handler(VECTOR_LAPIC_ERROR, lapic_error_interrupt);
+
+	/* The spurious vector first, with the APIC enabled, so that even a
+	 * spurious interrupt during the rest lands on a vector we handle. */
+	lapic_write(LAPIC_SVR, VECTOR_LAPIC_SPURIOUS | LAPIC_SVR_ENABLE);
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | VECTOR_LAPIC_TIMER);
+	lapic_write(LAPIC_TIMER_INITIAL, 0); /* stopped */
+	lapic_write(LAPIC_LVT_LINT0, LAPIC_LVT_MASKED);
+	lapic_write(LAPIC_LVT_LINT1, LAPIC_LVT_MASKED);
+	lapic_mask_unused_lvts();
+	/* The ESR latches on a write; two clear what the firmware left. */
+	lapic_write(LAPIC_ESR, 0);
+	lapic_write(LAPIC_ESR, 0);
+	lapic_write(LAPIC_LVT_ERROR, VECTOR_LAPIC_ERROR);
+	lapic_write(LAPIC_TPR, LAPIC_TPR_ACCEPT_ALL);
+	/* Whatever the firmware left in service is not ours to finish. */
+	lapic_eoi();
+	return 0;
+}
+
+/* The ACPI processor UID of this CPU, by its APIC ID; -1 if unlisted. */
+static int
+lapic_own_uid(const struct madt_info *madt)
+{
+	size_t n = MIN(madt->cpu_count, (size_t)MADT_MAX_CPUS);
+
+	for (size_t i = 0; i < n; i++)
+		if (madt->cpus[i].apic_id == lapic_id())
+			return madt->cpus[i].uid;
+	return -1;
+}
+
+/* Program LINT0 and LINT1 as NMI pins where the MADT says so. */
+static void
+lapic_program_nmis(const struct madt_info *madt, const char *lint_state[2])
+{
+	size_t n = MIN(madt->nmi_count, (size_t)MADT_MAX_NMIS);
+	int uid = lapic_own_uid(madt);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct madt_nmi *nmi = &madt->nmis[i];
+		struct madt_route how;
+
+		if (nmi->uid != MADT_NMI_ALL_CPUS && nmi->uid != uid)
+			continue;
+		/* NMI delivery is always edge triggered; only the pin's
+		 * polarity matters. */
+		madt_inti_decode(nmi->flags, &how);
+		lapic_write(
+			nmi->lint ? LAPIC_LVT_LINT1 : LAPIC_LVT_LINT0,
+			LAPIC_LVT_NMI |
+				(how.active_low ? LAPIC_LVT_ACTIVE_LOW : 0));
+		lint_state[nmi->lint] = "NMI";
+	}
+}
+
+int
+lapic_init(const struct madt_info *madt)
+{
+	const char *lint_state[2] = { "masked", "masked" };
+	paddr_t base;
+	int err;
+
+	if (!lapic_cpu_has())
+		return -ENODEV;
+	base = (paddr_t)(rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK);
+	if (madt->lapic_address != base)
+		pr_warn("apic: the MADT says the local APIC is at 0x%lx, the CPU says 0x%lx; using the CPU's\n",
+			madt->lapic_address, base);
+	err = lapic_take_over("APIC path");
+	if (err)
+		return err;
+	lapic_program_nmis(madt, lint_state);
+	pr_info("apic: local APIC ID %u at 0x%lx (xAPIC), version 0x%x, %u LVT entries; LINT0 %s, LINT1 %s\n",
+		lapic_id(),
+		(paddr_t)(rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK),
+		lapic_read(LAPIC_VERSION) & 0xff, lapic_max_lvt() + 1,
+		lint_state[0], lint_state[1]);
+	return 0;
+}
+
+void
+lapic_init_virtual_wire(void)
+{
+	/* Globally disabled (or in x2APIC mode, which we do not drive):
+	 * then the pins reach the CPU as in a PC without an APIC. */
+	if (!lapic_cpu_has())
+		return;
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+	if (!(base & APIC_BASE_ENABLE) || (base & APIC_BASE_X2APIC))
+		return;
+	if (lapic_take_over("virtual wire"))
+		return;
+	lapic_write(LAPIC_LVT_LINT0, LAPIC_LVT_EXTINT);
+	lapic_write(LAPIC_LVT_LINT1, LAPIC_LVT_NMI);
+	pr_info("apic: local APIC in virtual-wire mode: LINT0 passes the 8259 through\n");
+}
+
+/*
+ * A clock to measure the APIC timer against: a counter that rises at @hz,
+ * modulo @mask + 1, read by @read.
+ */
+struct reference_clock {
+	const char *name;
+	uint64_t (*read)(void);
+	uint64_t mask;
+	uint64_t hz;
+};
+
+static uint16_t pm_timer_port;
+static uint64_t pm_timer_mask;
+
+static uint64_t
+pm_timer_read(void)
+{
+	return inl(pm_timer_port);
+}
+
+static uint64_t
+pit_read(void)
+{
+	return pit_counter_read();
+}
+
+/* Does the counter read by @read move at all? A missing device reads
+ * the same all-ones forever. */
+static bool
+reference_moves(uint64_t (*read)(void))
+{
+	uint64_t first = read();
+
+	for (int i = 0; i < REFERENCE_PROBE_READS; i++)
+		if (read() != first)
+			return true;
+	return false;
+}
+
+/* Start @ref counting, or say it cannot: false if it does not exist. */
+static bool
+reference_open(enum lapic_reference ref, struct reference_clock *clock)
+{
+	const struct acpi_power_info *acpi = acpi_power_info();
+
+	switch (ref) {
+	case LAPIC_REF_PIT:
+		*clock = (struct reference_clock){ "the PIT", pit_read,
+						   PIT_COUNTER_MASK,
+						   PIT_FREQUENCY_HZ };
+		return pit_counter_start();
+	case LAPIC_REF_PM_TIMER:
+		if (!acpi || !acpi->pm_timer)
+			return false;
+		pm_timer_port = acpi->pm_timer;
+		pm_timer_mask = acpi->pm_timer_32bit ? PM_TIMER_MASK_32
+						     : PM_TIMER_MASK_24;
+		*clock = (struct reference_clock){ "the ACPI PM timer",
+						   pm_timer_read, pm_timer_mask,
+						   PM_TIMER_HZ };
+		return reference_moves(pm_timer_read);
+	case LAPIC_REF_TSC:
+		*clock = (struct reference_clock){ "the TSC", rdtsc, ~0ull,
+						   tsc_hz() };
+		return tsc_hz() != 0;
+	}
+	return false;
+}
+
+/* The APIC timer as a rising count (it counts down from the top). */
+static uint32_t
+apic_counted(void)
+{
+	return LAPIC_TIMER_MAX_COUNT - lapic_read(LAPIC_TIMER_CURRENT);
+}
+
+/*
+ * One reading of both clocks, the reference bracketed by two reads of the
+ * APIC timer. @width is how far the APIC timer moved meanwhile: large if
+ * the emulator or SMM stole time right there, which spoils the pair.
+ */
+struct paired_reading {
+	uint32_t apic; /* the middle of the two APIC reads */
+	uint32_t width;
+	uint64_t ref;
+};
+
+static struct paired_reading
+read_pair(const struct reference_clock *clock)
+{
+	uint32_t before = apic_counted();
+	uint64_t ref = clock->read();
+	uint32_t after = apic_counted();
+
+	return (struct paired_reading){ before + (after - before) / 2,
+					after - before, ref & clock->mask };
+}
+
+/*
+ * One round: paired readings at the start and once CALIBRATION_MS has
+ * passed by @clock. Time stolen anywhere between the two pairs does not
+ * matter, since both clocks go on counting; only a pair split by a
+ * stall does, and that round is refused. Returns the rate, 0 if refused.
+ */
+static uint64_t
+measure_round(const struct reference_clock *clock)
+{
+	uint64_t window = clock->hz * CALIBRATION_MS / MS_PER_SEC;
+	struct paired_reading start, end;
+	uint64_t ref_elapsed = 0;
+
+	lapic_write(LAPIC_TIMER_INITIAL, LAPIC_TIMER_MAX_COUNT);
+	start = read_pair(clock);
+	for (long i = 0; i < CALIBRATION_POLL_LIMIT; i++) {
+		end = read_pair(clock);
+		ref_elapsed = (end.ref - start.ref) & clock->mask;
+		if (ref_elapsed >= window)
+			break;
+	}
+	uint32_t counted = end.apic - start.apic;
+	if (ref_elapsed < window || counted == 0 ||
+	    (uint64_t)(start.width + end.width) * CALIBRATION_SLACK > counted)
+		return 0;
+	return (uint64_t)counted * clock->hz / ref_elapsed;
+}
+
+uint64_t
+lapic_timer_measure(enum lapic_reference ref)
+{
+	struct reference_clock clock;
+	uint64_t rates[CALIBRATION_ROUNDS];
+	int n = 0;
+
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | VECTOR_LAPIC_TIMER);
+	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_TIMER_DIVIDE_16);
+	if (!reference_open(ref, &clock) || !clock.hz)
+		return 0;
+	for (int tries = 0; tries < CALIBRATION_TRIES && n < CALIBRATION_ROUNDS;
+	     tries++) {
+		uint64_t rate = measure_round(&clock);
+		if (rate)
+			rates[n++] = rate;
+	}
+	lapic_write(LAPIC_TIMER_INITIAL, 0);
+	if (n < CALIBRATION_ROUNDS)
+		return 0;
+	/* The median of three: one round fooled by a counter that wrapped
+	 * during a very long stall cannot move it. */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && rates[j] < rates[j - 1]; j--) {
+			uint64_t t = rates[j];
+			rates[j] = rates[j - 1];
+			rates[j - 1] = t;
+		}
+	return rates[n / 2];
+}
+
+int
+lapic_timer_calibrate(void)
+{
+	timer_rate = lapic_timer_measure(LAPIC_REF_PIT);
+	timer_reference = "the PIT";
+	if (!timer_rate) {
+		pr_warn("apic: no PIT to calibrate the APIC timer against; trying the ACPI PM timer\n");
+		timer_rate = lapic_timer_measure(LAPIC_REF_PM_TIMER);
+		timer_reference = "the ACPI PM timer";
+	}
+	if (!timer_rate) {
+		timer_reference = NULL;
+		return -ENODEV;
+	}
+	return 0;
+}
+
+uint64_t
+lapic_timer_hz(void)
+{
+	return timer_rate;
+}
+
+const char *
+lapic_timer_reference(void)
+{
+	return timer_reference;
+}
+
+/* Periodic at @hz on VECTOR_LAPIC_TIMER; returns the initial count. */
+static uint64_t
+lapic_timer_program(unsigned hz)
+{
+	uint64_t count = timer_rate / hz;
+
+	if (count > LAPIC_TIMER_MAX_COUNT)
+		count = LAPIC_TIMER_MAX_COUNT;
+	/* Mode and vector first: writing the initial count starts it. */
+	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_TIMER_DIVIDE_16);
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_PERIODIC | VECTOR_LAPIC_TIMER);
+	lapic_write(LAPIC_TIMER_INITIAL, (uint32_t)count);
+	timer_hz_started = hz;
+	return count;
+}
+
+void
+lapic_timer_restart(void)
+{
+	lapic_timer_program(timer_hz_started);
+}
+
+void
+lapic_timer_start(unsigned hz)
+{
+	trap_set_handler(VECTOR_LAPIC_TIMER, lapic_timer_interrupt);
+	uint64_t count = lapic_timer_program(hz);
+	timer_set_source(LAPIC_TIMER_SOURCE);
+	pr_info("apic: timer %lu.%03lu MHz (bus clock / %d, calibrated against %s), tick %u Hz (count %lu)\n",
+		timer_rate / 1000000, timer_rate / 1000 % 1000,
+		LAPIC_TIMER_DIVISOR, timer_reference, hz, count);
+}
