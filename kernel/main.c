@@ -129,6 +129,12 @@ boot_info_print(const struct boot_info *bi)
 		pr_info("screen: %s %ux%u, %u bpp, at %#llx\n",
 			fb_names[bi->fb.type], bi->fb.width, bi->fb.height,
 			bi->fb.bpp, (unsigned long long)bi->fb.addr);
+	unsigned con = console_present();
+	pr_info("console:%s%s%s\n", con & CONSOLE_SERIAL ? " COM1" : "",
+		con & CONSOLE_VGA ? " VGA-text" : "",
+		con & CONSOLE_FB ? " framebuffer" : "");
+	if (!(con & CONSOLE_SERIAL)) /* common on laptops; worth knowing */
+		pr_warn("console: no serial port: COM1 failed its loopback test\n");
 	if (bi->dropped)
 		pr_warn("boot: %zu memory-map or module entries did not fit and were dropped\n",
 			bi->dropped);

@@ -324,6 +324,12 @@ def boot_tests():
                  kernel_args("panic=poweroff -- /bin/echo hello from init's child"),
                  [BANNER, "init: Sprout", "hello from init's child",
                   "init: /bin/echo exited with status 0", "power: off"]),
+        # A CPU without NX (some old or virtual ones): pages simply stay
+        # executable, said once, and user programs still run.
+        BootTest("no-nx-cpu", ["-machine", "pc", "-cpu", "qemu64,-nx"] +
+                 kernel_args("panic=poweroff -- /bin/echo runs without NX"),
+                 [BANNER, "cpu: NX absent", "runs without NX",
+                  "init: /bin/echo exited with status 0", "power: off"]),
         BootTest("no-long-mode", ["-machine", "pc", "-cpu", "qemu32",
                                   "-kernel", KERNEL],
                  ["Sprout: this CPU has no 64-bit long mode"], halts=True,
@@ -852,6 +858,145 @@ def screen_find(pixels, width, height, rows):
     return False
 
 
+class Monitor:
+    """QEMU's human monitor on a Unix socket: commands and their output."""
+
+    def __init__(self, sock, timeout=30):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.s = socket.socket(socket.AF_UNIX)
+                self.s.connect(sock)
+                break
+            except OSError:
+                self.s.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        self.s.settimeout(10)
+        self.command(None)
+
+    def command(self, line):
+        """Send LINE (or nothing) and return what it printed before the
+        next prompt."""
+        if line is not None:
+            self.s.sendall((line + "\n").encode())
+        out = b""
+        while not out.endswith(b"(qemu) "):
+            chunk = self.s.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+        text = out.decode(errors="replace").replace("\r", "")
+        # The monitor echoes the command with cursor escapes: drop the
+        # echo, keep the output lines.
+        return text.split("\n", 1)[1] if "\n" in text else ""
+
+    def close(self):
+        self.s.close()
+
+
+def vga_text(mon):
+    """The 80x25 VGA text screen, read from guest memory at 0xb8000 (each
+    cell: the character byte, then its colour byte), as 25 lines."""
+    out = mon.command("xp /2000hx 0xb8000")
+    cells = [int(w, 16) for w in re.findall(r"0x([0-9a-f]{4})\b", out)]
+    chars = "".join(chr(c & 0xff) if 32 <= (c & 0xff) < 127 else " "
+                    for c in cells[:2000])
+    return [chars[i:i + 80].rstrip() for i in range(0, len(chars), 80)]
+
+
+def run_no_serial_test():
+    """A PC without a serial port: COM1 fails its loopback test, so the
+    kernel writes to the VGA screen only and takes keys from the PS/2
+    keyboard. Read the screen from guest memory, type with Caps Lock,
+    Shift and Control, and power off."""
+    name = "no-serial-port"
+    log = os.path.join(LOGS, name + ".log")
+    sock = os.path.join(BUILD, "test-monitor-noserial-%d.sock" % os.getpid())
+    start = time.monotonic()
+    if os.path.exists(sock):
+        os.remove(sock)
+    proc = subprocess.Popen([QEMU, "-machine", "pc", "-m", "128M", "-display",
+                             "none", "-no-reboot", "-nic", "none", "-serial",
+                             "none", "-monitor", "unix:%s,server,nowait" % sock,
+                             "-kernel", KERNEL, "-initrd", INITRAMFS,
+                             # Warnings only, so the one about COM1 is
+                             # still on the screen when the shell starts.
+                             "-append", "loglevel=4"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    screens = []
+    problem = None
+
+    def wait_screen(test, what, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            lines = vga_text(mon)
+            screens.append("\n".join(lines))
+            if test(lines):
+                return None
+            time.sleep(0.3)
+        return "the screen never showed %s" % what
+
+    def prompt_last(lines):
+        text = [l for l in lines if l]
+        return bool(text) and text[-1] == "$"
+
+    def type_keys(keys):
+        for key in keys.split():
+            mon.command("sendkey " + key)
+            time.sleep(0.03)
+
+    try:
+        mon = Monitor(sock)
+        problem = wait_screen(
+            lambda l: any("no serial port: COM1 failed its loopback test" in x
+                          for x in l) or (prompt_last(l) and any(
+                              "starting /bin/sh" in x for x in l)),
+            "the shell")
+        if problem is None and not any("starting /bin/sh" in "".join(x)
+                                       for x in screens[-1:]):
+            problem = wait_screen(prompt_last, "the shell prompt")
+        if problem is None:
+            # Caps Lock makes letters capitals; Shift with Caps Lock on
+            # makes them small again, as on every PC.
+            type_keys("e c h o spc caps_lock a b c spc shift-f caps_lock "
+                      "spc d shift-e ret")
+            problem = wait_screen(
+                lambda l: "ABC f dE" in l and prompt_last(l), "'ABC f dE'")
+        if problem is None:
+            # Control-C ends a foreground program.
+            type_keys("s l e e p spc 1 0 0 ret")
+            time.sleep(1)
+            type_keys("ctrl-c")
+            problem = wait_screen(
+                lambda l: any(x.endswith("^C") for x in l) and prompt_last(l),
+                "^C and a new prompt")
+        if problem is None:
+            type_keys("e c h o spc shift-4 shift-slash ret")
+            problem = wait_screen(lambda l: "130" in l and prompt_last(l),
+                                  "the status 130 of the interrupted sleep")
+        if problem is None:
+            type_keys("p o w e r o f f ret")
+            proc.wait(timeout=30)
+        mon.close()
+    except (OSError, subprocess.TimeoutExpired) as e:
+        problem = problem or "monitor: %s" % e
+    finally:
+        proc.kill()
+        proc.wait()
+        if os.path.exists(sock):
+            os.remove(sock)
+    if problem is None and not any(
+            "no serial port: COM1 failed its loopback test" in s
+            for s in screens):
+        problem = "the boot log on the screen never said COM1 is missing"
+    with open(log, "w") as f:
+        f.write(("\n" + "-" * 80 + "\n").join(screens[-3:]) + "\n")
+    return [Result(name, problem is None, problem or "", log,
+                   time.monotonic() - start)]
+
+
 USER_TESTS_DIR = os.path.join(BUILD, "tests")
 TEST_ROOT = os.path.join(BUILD, "test-root")
 TEST_INITRAMFS = os.path.join(BUILD, "test-initramfs.cpio")
@@ -1039,6 +1184,8 @@ def main():
             futures.append(pool.submit(run_trace_proc_test))
         if selected("keyboard-input", words):
             futures.append(pool.submit(run_keyboard_test))
+        if selected("no-serial-port", words):
+            futures.append(pool.submit(run_no_serial_test))
         for cell in matrix_cells():
             if selected(matrix_cell_name(*cell), words):
                 futures.append(pool.submit(run_matrix_cell, *cell))
