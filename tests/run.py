@@ -577,22 +577,31 @@ MATRIX_CPUS = {  # -cpu model: what /proc/cpuinfo must call it
 
 
 def matrix_cells():
-    return [(m, f, c) for m in MATRIX_MACHINES for f in MATRIX_FIRMWARES
-            for c in MATRIX_CPUS]
+    cells = [(m, f, c, "cdrom") for m in MATRIX_MACHINES
+             for f in MATRIX_FIRMWARES for c in MATRIX_CPUS]
+    # The same image as a USB stick on an xHCI controller, as on a PC.
+    return cells + [("q35", f, "qemu64", "usb") for f in MATRIX_FIRMWARES]
 
 
-def matrix_cell_name(machine, firmware, cpu):
-    return "matrix-%s-%s-%s" % (machine, firmware, cpu.lower())
+def matrix_cell_name(machine, firmware, cpu, media):
+    return "matrix-%s-%s-%s%s" % (machine, firmware, cpu.lower(),
+                                  "-usb-stick" if media == "usb" else "")
 
 
-def run_matrix_cell(machine, firmware, cpu):
-    name = matrix_cell_name(machine, firmware, cpu)
+def run_matrix_cell(machine, firmware, cpu, media):
+    name = matrix_cell_name(machine, firmware, cpu, media)
     log = os.path.join(LOGS, name + ".log")
     for path in [ISO] + ([OVMF] if firmware == "ovmf" else []):
         if not os.path.exists(path):
             return [Result(name, False, "missing " + path, log)]
     start = time.monotonic()
-    args = ["-cpu", cpu, "-cdrom", ISO]
+    args = ["-cpu", cpu]
+    if media == "usb":  # snapshot: writes stay in QEMU, the ISO is kept
+        args += ["-device", "qemu-xhci", "-drive",
+                 "if=none,id=stick,format=raw,snapshot=on,file=" + ISO,
+                 "-device", "usb-storage,drive=stick"]
+    else:
+        args += ["-cdrom", ISO]
     if firmware == "ovmf":
         args += ["-bios", OVMF]  # stateless: no NVRAM left over between runs
     # QEMU warns on stderr about CPU features TCG cannot emulate (a

@@ -11,8 +11,9 @@
  *                        reported double fault, not a triple fault
  *   test=reset           reset the machine (power_reset)
  *   test=mm              the memory group: page tables, 1000 address
- *                        spaces, fork-style copy, regions, uaccess,
- *                        kmalloc stress; each checks no frame is lost
+ *                        spaces, fork-style copy, device mappings, RAM
+ *                        above 4 GiB, regions, uaccess, kmalloc stress;
+ *                        each checks no frame is lost
  *   test=kstack-overflow, kmalloc-overflow, kmalloc-double-free,
  *        kmalloc-use-after-free, null-deref
  *                        deliberate bugs the kernel must catch and name
