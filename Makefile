@@ -101,7 +101,8 @@ SELFTEST_ISO := $(BUILD)/sprout-selftest.iso
 SCREEN_ISO := $(BUILD)/sprout-screen.iso
 
 # Each unit test: tests/unit/test_X.c plus the kernel files it tests.
-UNIT_TESTS := format cmdline multiboot acpi madt buddy paging rr cpio elf fbcon
+UNIT_TESTS := format cmdline multiboot acpi madt buddy paging rr cpio elf fbcon \
+	calibrate
 unit_srcs_format := kernel/lib/format.c
 unit_srcs_cmdline := kernel/cmdline.c
 unit_srcs_multiboot := boot/multiboot.c
@@ -113,6 +114,7 @@ unit_srcs_rr := sched/rr.c
 unit_srcs_cpio := kernel/fs/cpio.c
 unit_srcs_elf := kernel/proc/elf.c
 unit_srcs_fbcon := kernel/dev/fbcon.c
+unit_srcs_calibrate := kernel/dev/calibrate.c
 UNIT_BINS := $(patsubst %,$(BUILD)/unit/test_%,$(UNIT_TESTS))
 
 .PHONY: all kernel iso unit run run-iso run-uefi gdb test usb format bench bench-linux trace trace-now \

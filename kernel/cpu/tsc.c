@@ -2,9 +2,14 @@
  * TSC calibration and the nanosecond clock.
  *
  * The TSC counts at a rate nobody tells us, so we count it across a known
- * interval: 10 ms of the PIT's 1.193182 MHz clock. Converting ticks to
- * nanoseconds then needs ns = ticks * 10^9 / hz; to avoid a division on
- * every read we precompute a fixed-point factor once:
+ * interval: 10 ms of the PIT's 1.193182 MHz clock. calibrate_rate() reads
+ * the PIT between two reads of the TSC at each end of the interval, so
+ * that the emulator (or SMM firmware) stalling us at the wrong moment
+ * cannot inflate the rate. Waiting for the PIT to run out and then
+ * reading the TSC could: on a busy host it measured the TSC 4% fast.
+ *
+ * Converting ticks to nanoseconds then needs ns = ticks * 10^9 / hz; to
+ * avoid a division on every read we precompute a fixed-point factor once:
  *
  *   mult = (10^9 << 32) / hz        ns = (ticks * mult) >> 32
  *
@@ -12,14 +17,12 @@
  */
 #include "kernel/cpu/tsc.h"
 #include "kernel/cpu/x86.h"
+#include "kernel/dev/calibrate.h"
 #include "kernel/dev/pit.h"
 #include "kernel/lib/printk.h"
 
-#define NSEC_PER_SEC	      1000000000ull
-#define CALIBRATION_MS	      10
-#define CALIBRATION_PIT_COUNT (PIT_FREQUENCY_HZ * CALIBRATION_MS / 1000)
-#define CALIBRATION_ROUNDS    3
-#define FALLBACK_TSC_HZ	      1000000000ull /* a guess, if there is no PIT */
+#define NSEC_PER_SEC	1000000000ull
+#define FALLBACK_TSC_HZ 1000000000ull /* a guess, if there is no PIT */
 
 static uint64_t tsc_at_start;
 static uint64_t tsc_rate;
@@ -31,29 +34,22 @@ clock_start(void)
 	tsc_at_start = rdtsc();
 }
 
-/* Call with interrupts off: an interrupt inside the window would make the
- * measured interval too long. */
+/* Call with interrupts off (calibrate_rate() says why). */
 void
 tsc_calibrate(void)
 {
-	uint64_t best = UINT64_MAX;
+	static const struct calibrate_clock tsc = {
+		.name = "the TSC",
+		.read = rdtsc,
+		.mask = ~0ull, /* 64 bits: it never wraps */
+	};
 
-	/* The shortest of a few rounds: the one least disturbed by the
-	 * emulator or SMM stealing time. */
-	for (int i = 0; i < CALIBRATION_ROUNDS; i++) {
-		uint64_t t0 = rdtsc();
-		if (!pit_wait(CALIBRATION_PIT_COUNT))
-			break;
-		uint64_t cycles = rdtsc() - t0;
-		if (cycles < best)
-			best = cycles;
-	}
-
-	if (best == UINT64_MAX || best == 0) {
+	if (!pit_counter_start()) {
 		tsc_rate = FALLBACK_TSC_HZ;
 		pr_warn("tsc: no PIT to calibrate against; guessing 1 GHz\n");
-	} else {
-		tsc_rate = best * (1000 / CALIBRATION_MS);
+	} else if (!(tsc_rate = calibrate_rate(&tsc, &pit_reference))) {
+		tsc_rate = FALLBACK_TSC_HZ;
+		pr_warn("tsc: every measurement against the PIT was spoilt; guessing 1 GHz\n");
 	}
 	ns_mult = (NSEC_PER_SEC << 32) / tsc_rate;
 	pr_info("tsc: %llu.%03llu MHz\n",

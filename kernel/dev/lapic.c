@@ -11,24 +11,12 @@
  * divide-by-16 the timer counts at 62.5 MHz; real machines differ), so it
  * is measured at boot against a clock whose rate is known: PIT channel 2,
  * left running free, or the ACPI PM timer (3.579545 MHz, named in the
- * FADT) where the chipset gates the PIT off.
+ * FADT) where the chipset gates the PIT off. calibrate_rate() does the
+ * measuring, with paired readings that a stalled CPU cannot fool.
  *
  * Why not against the TSC? Its rate is itself only a measurement against
  * the PIT, so its error would be added to ours; and where there is no PIT
- * it is a guess. Why not "wait 10 ms on the PIT, then read the timer", as
- * tsc.c does? If the emulator (or SMM firmware) stalls us just after the
- * PIT runs out, the timer counts on meanwhile and the rate comes out too
- * high: on a busy host that happened in every round. So each end of the
- * interval is a *paired reading*, the reference read between two reads
- * of the APIC timer, taken again if the pair was split by a stall. A stall
- * anywhere else does no harm: both clocks keep counting through it.
- *
- *   APIC timer  a0 a1 ......................................... a2 a3
- *   reference      r0 ......................................... r1
- *                  |<------------ >= 10 ms by the reference --->|
- *   rate = (mid(a2, a3) - mid(a0, a1)) * reference_hz / (r1 - r0)
- *
- * Three good rounds, and the median of them.
+ * it is a guess.
  */
 #include "kernel/dev/lapic.h"
 #include "kernel/cpu/io.h"
@@ -36,6 +24,7 @@
 #include "kernel/cpu/tsc.h"
 #include "kernel/cpu/x86.h"
 #include "kernel/dev/acpi.h"
+#include "kernel/dev/calibrate.h"
 #include "kernel/dev/madt.h"
 #include "kernel/dev/pit.h"
 #include "kernel/dev/timer.h"
@@ -55,17 +44,10 @@
 #define LAPIC_TPR_ACCEPT_ALL  0
 #define LAPIC_ERROR_REPORTS   5 /* say so this many times, then count */
 
-#define CALIBRATION_MS	       10
-#define CALIBRATION_ROUNDS     3    /* good rounds wanted ... */
-#define CALIBRATION_TRIES      12   /* ... out of at most this many */
-#define CALIBRATION_SLACK      1000 /* a pair may take 1/1000 of a round */
-#define CALIBRATION_POLL_LIMIT 10000000
-#define PIT_COUNTER_MASK       0xffffu
-#define REFERENCE_PROBE_READS  1000
-#define PM_TIMER_HZ	       3579545
-#define PM_TIMER_MASK_24       0xffffffu
-#define PM_TIMER_MASK_32       0xffffffffu
-#define MS_PER_SEC	       1000
+#define REFERENCE_PROBE_READS 1000
+#define PM_TIMER_HZ	      3579545
+#define PM_TIMER_MASK_24      0xffffffu
+#define PM_TIMER_MASK_32      0xffffffffu
 
 static volatile uint32_t *lapic_regs;
 static uint64_t timer_rate; /* counts per second, after the divider */
@@ -300,30 +282,12 @@ lapic_init_virtual_wire(void)
 	pr_info("apic: local APIC in virtual-wire mode: LINT0 passes the 8259 through\n");
 }
 
-/*
- * A clock to measure the APIC timer against: a counter that rises at @hz,
- * modulo @mask + 1, read by @read.
- */
-struct reference_clock {
-	const char *name;
-	uint64_t (*read)(void);
-	uint64_t mask;
-	uint64_t hz;
-};
-
 static uint16_t pm_timer_port;
-static uint64_t pm_timer_mask;
 
 static uint64_t
 pm_timer_read(void)
 {
 	return inl(pm_timer_port);
-}
-
-static uint64_t
-pit_read(void)
-{
-	return pit_counter_read();
 }
 
 /* Does the counter read by @read move at all? A missing device reads
@@ -341,120 +305,64 @@ reference_moves(uint64_t (*read)(void))
 
 /* Start @ref counting, or say it cannot: false if it does not exist. */
 static bool
-reference_open(enum lapic_reference ref, struct reference_clock *clock)
+reference_open(enum lapic_reference ref, struct calibrate_clock *clock)
 {
 	const struct acpi_power_info *acpi = acpi_power_info();
 
 	switch (ref) {
 	case LAPIC_REF_PIT:
-		*clock = (struct reference_clock){ "the PIT", pit_read,
-						   PIT_COUNTER_MASK,
-						   PIT_FREQUENCY_HZ };
+		*clock = pit_reference;
 		return pit_counter_start();
 	case LAPIC_REF_PM_TIMER:
 		if (!acpi || !acpi->pm_timer)
 			return false;
 		pm_timer_port = acpi->pm_timer;
-		pm_timer_mask = acpi->pm_timer_32bit ? PM_TIMER_MASK_32
-						     : PM_TIMER_MASK_24;
-		*clock = (struct reference_clock){ "the ACPI PM timer",
-						   pm_timer_read, pm_timer_mask,
-						   PM_TIMER_HZ };
+		*clock = (struct calibrate_clock){
+			.name = "the ACPI PM timer",
+			.read = pm_timer_read,
+			.mask = acpi->pm_timer_32bit ? PM_TIMER_MASK_32
+						     : PM_TIMER_MASK_24,
+			.hz = PM_TIMER_HZ,
+		};
 		return reference_moves(pm_timer_read);
 	case LAPIC_REF_TSC:
-		*clock = (struct reference_clock){ "the TSC", rdtsc, ~0ull,
-						   tsc_hz() };
+		*clock = (struct calibrate_clock){ .name = "the TSC",
+						   .read = rdtsc,
+						   .mask = ~0ull,
+						   .hz = tsc_hz() };
 		return tsc_hz() != 0;
 	}
 	return false;
 }
 
 /* The APIC timer as a rising count (it counts down from the top). */
-static uint32_t
+static uint64_t
 apic_counted(void)
 {
 	return LAPIC_TIMER_MAX_COUNT - lapic_read(LAPIC_TIMER_CURRENT);
 }
 
-/*
- * One reading of both clocks, the reference bracketed by two reads of the
- * APIC timer. @width is how far the APIC timer moved meanwhile: large if
- * the emulator or SMM stole time right there, which spoils the pair.
- */
-struct paired_reading {
-	uint32_t apic; /* the middle of the two APIC reads */
-	uint32_t width;
-	uint64_t ref;
-};
-
-static struct paired_reading
-read_pair(const struct reference_clock *clock)
-{
-	uint32_t before = apic_counted();
-	uint64_t ref = clock->read();
-	uint32_t after = apic_counted();
-
-	return (struct paired_reading){ before + (after - before) / 2,
-					after - before, ref & clock->mask };
-}
-
-/*
- * One round: paired readings at the start and once CALIBRATION_MS has
- * passed by @clock. Time stolen anywhere between the two pairs does not
- * matter, since both clocks go on counting; only a pair split by a
- * stall does, and that round is refused. Returns the rate, 0 if refused.
- */
-static uint64_t
-measure_round(const struct reference_clock *clock)
-{
-	uint64_t window = clock->hz * CALIBRATION_MS / MS_PER_SEC;
-	struct paired_reading start, end;
-	uint64_t ref_elapsed = 0;
-
-	lapic_write(LAPIC_TIMER_INITIAL, LAPIC_TIMER_MAX_COUNT);
-	start = read_pair(clock);
-	for (long i = 0; i < CALIBRATION_POLL_LIMIT; i++) {
-		end = read_pair(clock);
-		ref_elapsed = (end.ref - start.ref) & clock->mask;
-		if (ref_elapsed >= window)
-			break;
-	}
-	uint32_t counted = end.apic - start.apic;
-	if (ref_elapsed < window || counted == 0 ||
-	    (uint64_t)(start.width + end.width) * CALIBRATION_SLACK > counted)
-		return 0;
-	return (uint64_t)counted * clock->hz / ref_elapsed;
-}
-
 uint64_t
 lapic_timer_measure(enum lapic_reference ref)
 {
-	struct reference_clock clock;
-	uint64_t rates[CALIBRATION_ROUNDS];
-	int n = 0;
+	static const struct calibrate_clock apic_timer = {
+		.name = "the APIC timer",
+		.read = apic_counted,
+		.mask = LAPIC_TIMER_MAX_COUNT,
+	};
+	struct calibrate_clock clock;
+	uint64_t rate;
 
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | VECTOR_LAPIC_TIMER);
 	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_TIMER_DIVIDE_16);
-	if (!reference_open(ref, &clock) || !clock.hz)
+	if (!reference_open(ref, &clock))
 		return 0;
-	for (int tries = 0; tries < CALIBRATION_TRIES && n < CALIBRATION_ROUNDS;
-	     tries++) {
-		uint64_t rate = measure_round(&clock);
-		if (rate)
-			rates[n++] = rate;
-	}
+	/* One-shot from the top, for all the rounds: at QEMU's 62.5 MHz it
+	 * runs out after 68 s, and the rounds take tens of milliseconds. */
+	lapic_write(LAPIC_TIMER_INITIAL, LAPIC_TIMER_MAX_COUNT);
+	rate = calibrate_rate(&apic_timer, &clock);
 	lapic_write(LAPIC_TIMER_INITIAL, 0);
-	if (n < CALIBRATION_ROUNDS)
-		return 0;
-	/* The median of three: one round fooled by a counter that wrapped
-	 * during a very long stall cannot move it. */
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && rates[j] < rates[j - 1]; j--) {
-			uint64_t t = rates[j];
-			rates[j] = rates[j - 1];
-			rates[j - 1] = t;
-		}
-	return rates[n / 2];
+	return rate;
 }
 
 int

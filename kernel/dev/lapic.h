@@ -89,14 +89,14 @@ uint32_t lapic_read(unsigned reg);
 
 /* The clocks the APIC timer can be measured against. */
 enum lapic_reference {
-	LAPIC_REF_PIT,	    /* PIT channel 2, one-shot */
+	LAPIC_REF_PIT,	    /* PIT channel 2, running free */
 	LAPIC_REF_PM_TIMER, /* the ACPI PM timer, 3.579545 MHz */
 	LAPIC_REF_TSC,	    /* the TSC, itself measured against the PIT */
 };
 
 /*
  * Measure the timer's count rate (after its divider) against @ref, with
- * the timer masked (lapic.c explains how). Returns the rate in Hz, or 0
+ * the timer masked (calibrate.c explains how). Returns the rate in Hz, or 0
  * when that clock does not answer. Stops the tick: see
  * lapic_timer_restart(). Call with interrupts off.
  */

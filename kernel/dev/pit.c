@@ -1,6 +1,7 @@
 /*
  * PIT channel 0 as the periodic tick (without an APIC) or a one-shot test
- * interrupt, channel 2 as a stopwatch.
+ * interrupt; channel 2 running free, as the reference clock that the TSC
+ * and the APIC timer are measured against (calibrate.c).
  */
 #include "kernel/dev/pit.h"
 #include "kernel/cpu/io.h"
@@ -23,8 +24,6 @@
 #define PORT_B		    0x61
 #define PORT_B_CH2_GATE	    0x01
 #define PORT_B_SPEAKER	    0x02
-#define PORT_B_CH2_OUT	    0x20
-#define PIT_WAIT_POLL_LIMIT 10000000
 
 static void
 pit_tick(struct trap_frame *tf)
@@ -65,28 +64,6 @@ pit_oneshot_irq(uint16_t count)
 }
 
 bool
-pit_wait(uint16_t count)
-{
-	/* Gate off and speaker off, then load the count; raising the gate
-	 * starts the count down. OUT goes high when it reaches zero. */
-	uint8_t port_b = inb(PORT_B) & ~(PORT_B_CH2_GATE | PORT_B_SPEAKER);
-	outb(PORT_B, port_b);
-	outb(PIT_COMMAND, PIT_CMD_CH2_ONESHOT);
-	outb(PIT_CHANNEL2, count & 0xff);
-	outb(PIT_CHANNEL2, count >> 8);
-	/* In mode 0, OUT is low while counting. Already high means nothing
-	 * answers at port 0x61 (it reads 0xff): no PIT. */
-	if (inb(PORT_B) & PORT_B_CH2_OUT)
-		return false;
-	outb(PORT_B, port_b | PORT_B_CH2_GATE);
-
-	for (long i = 0; i < PIT_WAIT_POLL_LIMIT; i++)
-		if (inb(PORT_B) & PORT_B_CH2_OUT)
-			return true;
-	return false;
-}
-
-bool
 pit_counter_start(void)
 {
 	uint8_t port_b = inb(PORT_B) & ~(PORT_B_CH2_GATE | PORT_B_SPEAKER);
@@ -115,3 +92,16 @@ pit_counter_read(void)
 	count |= (uint16_t)(inb(PIT_CHANNEL2) << 8);
 	return (uint16_t)-count;
 }
+
+static uint64_t
+pit_reference_read(void)
+{
+	return pit_counter_read();
+}
+
+const struct calibrate_clock pit_reference = {
+	.name = "the PIT",
+	.read = pit_reference_read,
+	.mask = PIT_COUNTER_FULL,
+	.hz = PIT_FREQUENCY_HZ,
+};

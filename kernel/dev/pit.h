@@ -1,12 +1,13 @@
 /*
  * The 8254 Programmable Interval Timer: a 1.193182 MHz clock with three
  * counters. Channel 0 drives IRQ 0, the periodic timer tick where there is
- * no local APIC timer; channel 2 can be polled, which is how the TSC and
- * the APIC timer are calibrated before interrupts work.
+ * no local APIC timer; channel 2 can be read while it runs, which is how
+ * the TSC and the APIC timer are calibrated before interrupts work.
  */
 #ifndef KERNEL_DEV_PIT_H
 #define KERNEL_DEV_PIT_H
 
+#include "kernel/dev/calibrate.h"
 #include "kernel/dev/timer.h"
 #include "kernel/lib/types.h"
 
@@ -32,8 +33,8 @@ bool pit_counter_start(void);
  * 2^16 (it wraps every 55 ms). */
 uint16_t pit_counter_read(void);
 
-/* Busy-wait for @count PIT periods on channel 2 (at most 65535, about
- * 55 ms). Returns false if the counter never finished: no working PIT. */
-bool pit_wait(uint16_t count);
+/* Channel 2 as a reference for calibrate_rate(), once
+ * pit_counter_start() has said it counts. */
+extern const struct calibrate_clock pit_reference;
 
 #endif /* KERNEL_DEV_PIT_H */
