@@ -99,6 +99,7 @@ INITRAMFS := $(BUILD)/initramfs.cpio
 ISO := $(BUILD)/sprout.iso
 SELFTEST_ISO := $(BUILD)/sprout-selftest.iso
 SCREEN_ISO := $(BUILD)/sprout-screen.iso
+SCREEN32_ISO := $(BUILD)/sprout-screen-32bpp.iso
 
 # Each unit test: tests/unit/test_X.c plus the kernel files it tests.
 UNIT_TESTS := format cmdline multiboot acpi madt buddy paging rr cpio elf fbcon \
@@ -216,8 +217,9 @@ $(TEST_INITRAMFS): $(BUILD)/rootfs.stamp $(BUILD)/test-root.stamp
 
 # The ISO tree is iso/ plus the kernel and the initramfs. The self-test
 # and screen ISOs differ only in their default menu entry, for
-# tests/run.py: the screen test boots the quiet entry, so that the banner
-# is still on the screen when the shell's prompt comes.
+# tests/run.py: the screen tests boot the quiet entry, so that the banner
+# is still on the screen when the shell's prompt comes; the second one
+# also asks GRUB for 1024x768 at 32 bits a pixel.
 $(ISO): $(KERNEL) $(INITRAMFS) $(shell find iso -type f) tools/make-iso.sh
 	@$(if $(Q),echo "  ISO     $@")
 	$(Q)tools/make-iso.sh $@ $(KERNEL) $(INITRAMFS) 0
@@ -229,6 +231,10 @@ $(SELFTEST_ISO): $(KERNEL) $(INITRAMFS) $(shell find iso -type f) tools/make-iso
 $(SCREEN_ISO): $(KERNEL) $(INITRAMFS) $(shell find iso -type f) tools/make-iso.sh
 	@$(if $(Q),echo "  ISO     $@")
 	$(Q)tools/make-iso.sh $@ $(KERNEL) $(INITRAMFS) 3
+
+$(SCREEN32_ISO): $(KERNEL) $(INITRAMFS) $(shell find iso -type f) tools/make-iso.sh
+	@$(if $(Q),echo "  ISO     $@")
+	$(Q)tools/make-iso.sh $@ $(KERNEL) $(INITRAMFS) 3 1024x768x32
 
 # --- Host unit tests ------------------------------------------------------
 
@@ -280,7 +286,7 @@ usb: $(ISO)
 
 # --- Tests ----------------------------------------------------------------
 
-test-now: $(KERNEL) $(INITRAMFS) $(ISO) $(SELFTEST_ISO) $(SCREEN_ISO) $(UNIT_BINS) clang-kernel \
+test-now: $(KERNEL) $(INITRAMFS) $(ISO) $(SELFTEST_ISO) $(SCREEN_ISO) $(SCREEN32_ISO) $(UNIT_BINS) clang-kernel \
 	$(TEST_INITRAMFS)
 	@$(PYTHON) tests/run.py $(TESTS)
 
