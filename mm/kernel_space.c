@@ -117,6 +117,25 @@ cpu_protection_init(void)
 		cpu_has_smap ? "on" : "absent");
 }
 
+/*
+ * Does [@pa, @pa + @len) overlap anything the memory map lists (RAM,
+ * ACPI tables, firmware areas)? What it does not list, below 4 GiB, is
+ * where the PCI devices are: the LAPIC, the IOAPIC, framebuffers. The
+ * direct map covers those holes uncached, so no write-back mapping of
+ * a device exists for the CPU to cache or prefetch from, whatever the
+ * firmware's MTRRs say; drivers map them with kernel_map_device.
+ */
+static bool
+in_memory_map(const struct boot_info *bi, paddr_t pa, uint64_t len)
+{
+	for (size_t i = 0; i < bi->mmap_count; i++) {
+		const struct boot_mmap_entry *e = &bi->mmap[i];
+		if (e->base < pa + len && pa < e->base + e->length)
+			return true;
+	}
+	return false;
+}
+
 /* Make PAT entry 1 write-combining, before any page uses it. */
 static void
 pat_init(void)
@@ -144,10 +163,17 @@ kernel_space_init(const struct boot_info *bi)
 	}
 
 	paddr_t end = direct_map_end(bi);
-	for (paddr_t pa = 0; pa < end; pa += LARGE_PAGE_SIZE)
+	size_t holes = 0;
+	for (paddr_t pa = 0; pa < end; pa += LARGE_PAGE_SIZE) {
+		pte_t type = 0; /* write-back: RAM */
+		if (!in_memory_map(bi, pa, LARGE_PAGE_SIZE)) {
+			type = PTE_UC;
+			holes++;
+		}
 		if (paging_map_large(kernel_root, DIRECT_MAP_BASE + pa, pa,
-				     PTE_WRITABLE | pte_nx))
+				     PTE_WRITABLE | pte_nx | type))
 			panic("paging: cannot build the direct map");
+	}
 
 	map_image_section(__text_start, __text_end, 0);
 	map_image_section(__rodata_start, __rodata_end, pte_nx);
@@ -157,9 +183,10 @@ kernel_space_init(const struct boot_info *bi)
 	 * the kernel's low alias are gone. */
 	write_cr3(kernel_root);
 	frame_release_high();
-	pr_info("paging: direct map of %llu MiB at %#llx; kernel text r-x, rodata r--, data rw-; page 0 unmapped\n",
+	pr_info("paging: direct map of %llu MiB at %#llx (%zu MiB of holes uncached); kernel text r-x, rodata r--, data rw-; page 0 unmapped\n",
 		(unsigned long long)(end >> 20),
-		(unsigned long long)DIRECT_MAP_BASE);
+		(unsigned long long)DIRECT_MAP_BASE,
+		holes * (LARGE_PAGE_SIZE >> 20));
 }
 
 void *
@@ -168,16 +195,27 @@ kernel_map_device(paddr_t pa, size_t len, enum device_cache cache)
 	paddr_t first = ALIGN_DOWN(pa, PAGE_SIZE);
 	paddr_t end = ALIGN_UP(pa + len, PAGE_SIZE);
 	pte_t flags = PTE_WRITABLE | pte_nx | PTE_GLOBAL;
+	vaddr_t window_end = DEVICE_MAP_BASE + DEVICE_MAP_SIZE;
 
+	/* The mapping and the guard page after it must fit in what is left
+	 * of the window (device_next never passes window_end). A range
+	 * that wraps around the top of the address space has end < first. */
 	if (len == 0 || end < first ||
-	    end - first > DEVICE_MAP_BASE + DEVICE_MAP_SIZE - device_next)
+	    end - first > window_end - device_next - PAGE_SIZE)
 		return NULL;
 	flags |= (cache == DEVICE_WRITE_COMBINING && have_wc) ? PTE_WC : PTE_UC;
 	vaddr_t base = device_next;
-	for (paddr_t p = first; p < end; p += PAGE_SIZE)
-		if (paging_map(kernel_root, base + (p - first), p, flags))
-			return NULL;		/* out of page-table frames: the
-				      * window's tail stays unused */
+	for (paddr_t p = first; p < end; p += PAGE_SIZE) {
+		if (paging_map(kernel_root, base + (p - first), p, flags) == 0)
+			continue;
+		/* Out of page-table frames: take back what was mapped, so
+		 * the window stays usable for a smaller request. */
+		for (paddr_t q = first; q < p; q += PAGE_SIZE) {
+			paging_unmap(kernel_root, base + (q - first), NULL);
+			tlb_flush_page(base + (q - first));
+		}
+		return NULL;
+	}
 	device_next += end - first + PAGE_SIZE; /* a guard page between */
 	return (void *)(base + (pa - first));
 }

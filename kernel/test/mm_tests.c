@@ -112,13 +112,46 @@ ktest_paging(const struct boot_info *bi)
  */
 static uint8_t fake_device[2 * PAGE_SIZE] __aligned(PAGE_SIZE);
 
+/* The direct map: RAM write-back, the holes between (devices) uncached. */
+static bool
+direct_map_types(const struct boot_info *bi)
+{
+	const pte_t uc = PTE_CACHE_DISABLE | PTE_WRITE_THROUGH;
+	size_t holes = 0;
+
+	for (paddr_t pa = 0; pa < 0x100000000ull; pa += LARGE_PAGE_SIZE) {
+		bool listed = false;
+		for (size_t i = 0; i < bi->mmap_count; i++)
+			if (bi->mmap[i].base < pa + LARGE_PAGE_SIZE &&
+			    pa < bi->mmap[i].base + bi->mmap[i].length)
+				listed = true;
+		pte_t flags;
+		if (!paging_translate(kernel_root, DIRECT_MAP_BASE + pa, NULL,
+				      &flags))
+			return ktest_fail("direct map: %#llx not mapped",
+					  (unsigned long long)pa);
+		if ((flags & uc) != (listed ? 0 : uc))
+			return ktest_fail(
+				"direct map: %#llx (%s) has flags %#llx",
+				(unsigned long long)pa,
+				listed ? "in the memory map" : "a hole",
+				(unsigned long long)flags);
+		holes += !listed;
+	}
+	pr_info("  direct map below 4 GiB: %zu holes of 2 MiB uncached, the rest write-back\n",
+		holes);
+	if (holes == 0)
+		return ktest_fail(
+			"no hole below 4 GiB: the devices must be somewhere");
+	return true;
+}
+
 bool
 ktest_device_map(const struct boot_info *bi)
 {
 	paddr_t pa = kernel_image_phys(fake_device), got;
 	pte_t flags;
 
-	(void)bi;
 	volatile uint32_t *regs =
 		kernel_map_device(pa + 0x10, 8, DEVICE_UNCACHED);
 	volatile uint8_t *fb =
@@ -148,9 +181,11 @@ ktest_device_map(const struct boot_info *bi)
 	    fake_device[PAGE_SIZE + 7] != 0xa5)
 		return ktest_fail("writes through the mappings were lost");
 	if (kernel_map_device(pa, 0, DEVICE_UNCACHED) ||
-	    kernel_map_device(~0ull - 10, 100, DEVICE_UNCACHED))
-		return ktest_fail("an empty or wrapping range was mapped");
-	return true;
+	    kernel_map_device(~0ull - 10, 100, DEVICE_UNCACHED) ||
+	    kernel_map_device(0, DEVICE_MAP_SIZE, DEVICE_UNCACHED))
+		return ktest_fail(
+			"an empty, wrapping or huge range was mapped");
+	return direct_map_types(bi);
 }
 
 /*
