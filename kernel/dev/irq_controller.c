@@ -40,7 +40,10 @@ apic_path_blocker(bool noapic, const struct madt_info *madt)
 		return "the MADT lists no IOAPIC";
 	if (lapic_init(madt) != 0)
 		return "the local APIC cannot be enabled";
-	if (ioapic_init(madt, lapic_id()) != 0)
+	/* An IOAPIC entry names its destination in 8 bits (physical mode). */
+	if (lapic_id() > IOAPIC_MAX_DEST_ID)
+		return "the boot CPU's x2APIC ID does not fit an IOAPIC entry";
+	if (ioapic_init(madt, (uint8_t)lapic_id()) != 0)
 		return "no IOAPIC answers";
 	if (lapic_timer_calibrate() != 0)
 		return "neither the PIT nor the ACPI PM timer can calibrate the APIC timer";

@@ -14,9 +14,14 @@
  * FADT) where the chipset gates the PIT off. calibrate_rate() does the
  * measuring, with paired readings that a stalled CPU cannot fool.
  *
- * Why not against the TSC? Its rate is itself only a measurement against
- * the PIT, so its error would be added to ours; and where there is no PIT
- * it is a guess.
+ * Why not against the TSC first? Its rate is itself only a measurement
+ * against the PIT, so its error would be added to ours; and where there
+ * is no PIT it is a guess. It is the third choice, after the PIT and the
+ * PM timer; what CPUID says of the clocks is the last (lapic_timer_calibrate).
+ *
+ * The registers are reached in one of two ways (lapic_mode.h): in memory
+ * (xAPIC, the usual case) or as MSRs (x2APIC, only where the firmware has
+ * locked that mode on). lapic_read() and lapic_write() hide which.
  */
 #include "kernel/dev/lapic.h"
 #include "kernel/cpu/io.h"
@@ -25,6 +30,7 @@
 #include "kernel/cpu/x86.h"
 #include "kernel/dev/acpi.h"
 #include "kernel/dev/calibrate.h"
+#include "kernel/dev/lapic_mode.h"
 #include "kernel/dev/madt.h"
 #include "kernel/dev/pit.h"
 #include "kernel/dev/timer.h"
@@ -50,6 +56,7 @@
 #define PM_TIMER_MASK_32      0xffffffffu
 
 static volatile uint32_t *lapic_regs;
+static enum lapic_mode lapic_mode = LAPIC_MODE_NONE;
 static uint64_t timer_rate; /* counts per second, after the divider */
 static const char *timer_reference;
 static uint64_t lapic_errors;
@@ -61,15 +68,28 @@ lapic_cpu_has(void)
 	return cpuid(1, 0).edx & CPUID_1_EDX_APIC;
 }
 
+/* x2APIC: register offset 0xXY0 is MSR 0x80XY. */
+static uint32_t
+x2apic_msr(unsigned reg)
+{
+	return MSR_X2APIC_BASE + (reg >> 4);
+}
+
 uint32_t
 lapic_read(unsigned reg)
 {
+	if (lapic_mode == LAPIC_MODE_X2APIC)
+		return (uint32_t)rdmsr(x2apic_msr(reg));
 	return lapic_regs[reg / sizeof(uint32_t)];
 }
 
 static void
 lapic_write(unsigned reg, uint32_t value)
 {
+	if (lapic_mode == LAPIC_MODE_X2APIC) {
+		wrmsr(x2apic_msr(reg), value);
+		return;
+	}
 	/* Uncached memory: the store reaches the APIC in program order. */
 	lapic_regs[reg / sizeof(uint32_t)] = value;
 }
@@ -80,10 +100,22 @@ lapic_eoi(void)
 	lapic_write(LAPIC_EOI, 0);
 }
 
-uint8_t
+uint32_t
 lapic_id(void)
 {
-	return (uint8_t)(lapic_read(LAPIC_ID) >> LAPIC_ID_SHIFT);
+	/* x2APIC: all 32 bits are the ID; xAPIC: the top 8. */
+	if (lapic_mode == LAPIC_MODE_X2APIC)
+		return lapic_read(LAPIC_ID);
+	return lapic_read(LAPIC_ID) >> LAPIC_ID_SHIFT;
+}
+
+bool
+lapic_in_service(unsigned vector)
+{
+	if (lapic_mode == LAPIC_MODE_NONE)
+		return false;
+	uint32_t isr = lapic_read(LAPIC_ISR + LAPIC_ISR_STRIDE * (vector / 32));
+	return isr & (1u << (vector % 32));
 }
 
 /* The local APIC signals an interrupt it then could not deliver (the
@@ -119,30 +151,50 @@ lapic_timer_interrupt(struct trap_frame *tf)
 }
 
 /*
- * Switch the APIC on in IA32_APIC_BASE, in xAPIC mode, and return its
- * physical address; 0 if that cannot be done.
+ * Has the firmware locked the APIC in x2APIC mode? Only a CPU with
+ * IA32_ARCH_CAPABILITIES (CPUID.7.0:EDX bit 29) whose bit 21 says so has
+ * IA32_XAPIC_DISABLE_STATUS to ask; on any other, reading it would #GP.
  */
-static paddr_t
-lapic_enable_msr(void)
+static bool
+lapic_x2apic_locked(void)
+{
+	if (cpuid(0, 0).eax < 7 ||
+	    !(cpuid(7, 0).edx & CPUID_7_EDX_ARCH_CAPABILITIES))
+		return false;
+	if (!(rdmsr(MSR_ARCH_CAPABILITIES) & ARCH_CAP_XAPIC_DISABLE_STATUS))
+		return false;
+	return rdmsr(MSR_XAPIC_DISABLE_STATUS) & XAPIC_LEGACY_DISABLED;
+}
+
+/*
+ * Switch the APIC on in IA32_APIC_BASE: xAPIC mode, or x2APIC where the
+ * firmware locked it (lapic_mode_plan() decides). Returns the mode, or
+ * LAPIC_MODE_NONE when the APIC cannot be used; sets *pa to the xAPIC
+ * registers' physical address.
+ */
+static enum lapic_mode
+lapic_enable_msr(paddr_t *pa)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
+	struct lapic_mode_plan plan;
 
-	if (base & APIC_BASE_X2APIC) {
-		/* x2APIC -> xAPIC is only allowed through "disabled". */
-		wrmsr(MSR_APIC_BASE,
-		      base & ~(uint64_t)(APIC_BASE_X2APIC | APIC_BASE_ENABLE));
-		base &= ~(uint64_t)APIC_BASE_X2APIC;
+	lapic_mode_plan(base, lapic_x2apic_locked(), &plan);
+	if (plan.mode == LAPIC_MODE_NONE) {
+		pr_warn("apic: %s\n", plan.why);
+		return LAPIC_MODE_NONE;
 	}
-	if (!(base & APIC_BASE_ENABLE)) {
-		base |= APIC_BASE_ENABLE;
-		wrmsr(MSR_APIC_BASE, base);
-		base = rdmsr(MSR_APIC_BASE);
-		if (!(base & APIC_BASE_ENABLE)) {
-			pr_warn("apic: IA32_APIC_BASE will not enable the local APIC\n");
-			return 0;
-		}
+	for (unsigned i = 0; i < plan.write_count; i++)
+		wrmsr(MSR_APIC_BASE, plan.writes[i]);
+	base = rdmsr(MSR_APIC_BASE);
+	bool x2apic = base & APIC_BASE_X2APIC;
+	if (!(base & APIC_BASE_ENABLE) ||
+	    x2apic != (plan.mode == LAPIC_MODE_X2APIC)) {
+		pr_warn("apic: IA32_APIC_BASE will not enable the local APIC (reads 0x%lx)\n",
+			base);
+		return LAPIC_MODE_NONE;
 	}
-	return (paddr_t)(base & APIC_BASE_ADDR_MASK);
+	*pa = (paddr_t)(base & APIC_BASE_ADDR_MASK);
+	return plan.mode;
 }
 
 /* The number of the last LVT entry this APIC has (3 on the oldest). */
@@ -170,11 +222,12 @@ lapic_mask_unused_lvts(void)
 static int
 lapic_take_over(const char *why)
 {
-	paddr_t pa = lapic_enable_msr();
+	paddr_t pa = 0;
+	enum lapic_mode mode = lapic_enable_msr(&pa);
 
-	if (!pa)
+	if (mode == LAPIC_MODE_NONE)
 		return -ENODEV;
-	if (!lapic_regs) {
+	if (mode == LAPIC_MODE_XAPIC && !lapic_regs) {
 		lapic_regs =
 			kernel_map_device(pa, LAPIC_MMIO_SIZE, DEVICE_UNCACHED);
 		if (!lapic_regs) {
@@ -183,6 +236,7 @@ lapic_take_over(const char *why)
 			return -ENOMEM;
 		}
 	}
+	lapic_mode = mode;
 	trap_set_handler(VECTOR_LAPIC_SPURIOUS, lapic_spurious_interrupt);
 	trap_set_handler(VECTOR_LAPIC_ERROR, lapic_error_interrupt);
 
@@ -257,9 +311,12 @@ lapic_init(const struct madt_info *madt)
 	if (err)
 		return err;
 	lapic_program_nmis(madt, lint_state);
-	pr_info("apic: local APIC ID %u at 0x%lx (xAPIC), version 0x%x, %u LVT entries; LINT0 %s, LINT1 %s\n",
+	pr_info("apic: local APIC ID %u at 0x%lx (%s), version 0x%x, %u LVT entries; LINT0 %s, LINT1 %s\n",
 		lapic_id(),
 		(paddr_t)(rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK),
+		lapic_mode == LAPIC_MODE_X2APIC
+			? "x2APIC, locked on by the firmware"
+			: "xAPIC",
 		lapic_read(LAPIC_VERSION) & 0xff, lapic_max_lvt() + 1,
 		lint_state[0], lint_state[1]);
 	return 0;
@@ -268,12 +325,11 @@ lapic_init(const struct madt_info *madt)
 void
 lapic_init_virtual_wire(void)
 {
-	/* Globally disabled (or in x2APIC mode, which we do not drive):
-	 * then the pins reach the CPU as in a PC without an APIC. */
+	/* Globally disabled: then the pins reach the CPU as in a PC
+	 * without an APIC. */
 	if (!lapic_cpu_has())
 		return;
-	uint64_t base = rdmsr(MSR_APIC_BASE);
-	if (!(base & APIC_BASE_ENABLE) || (base & APIC_BASE_X2APIC))
+	if (!(rdmsr(MSR_APIC_BASE) & APIC_BASE_ENABLE))
 		return;
 	if (lapic_take_over("virtual wire"))
 		return;

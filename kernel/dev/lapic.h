@@ -6,7 +6,9 @@
  *
  * Sprout drives it in xAPIC mode: 4 KiB of registers in memory (at
  * 0xfee00000 on PCs), each 32 bits wide on a 16-byte boundary. x2APIC
- * mode (registers as MSRs) is not needed for one CPU.
+ * mode (the same registers as MSRs) is not needed for one CPU, so a
+ * firmware that left it on is undone; only where the firmware has locked
+ * it on are the registers reached as MSRs instead (lapic_mode.h).
  */
 #ifndef KERNEL_DEV_LAPIC_H
 #define KERNEL_DEV_LAPIC_H
@@ -21,8 +23,12 @@ struct madt_info;
 #define LAPIC_TPR	    0x080 /* task priority: block classes below */
 #define LAPIC_EOI	    0x0b0 /* write 0: end of interrupt */
 #define LAPIC_SVR	    0x0f0 /* spurious vector and software enable */
+#define LAPIC_ISR	    0x100 /* in service: 8 registers, 32 vectors each */
+#define LAPIC_ISR_STRIDE    0x10
 #define LAPIC_ESR	    0x280 /* error status */
 #define LAPIC_LVT_CMCI	    0x2f0 /* corrected machine-check interrupt */
+#define LAPIC_ICR_LOW	    0x300 /* interrupt command: writing it sends */
+#define LAPIC_ICR_HIGH	    0x310 /* (xAPIC) destination in bits 31:24 */
 #define LAPIC_LVT_TIMER	    0x320
 #define LAPIC_LVT_THERMAL   0x330
 #define LAPIC_LVT_PERF	    0x340 /* performance-counter overflow */
@@ -81,8 +87,13 @@ void lapic_init_virtual_wire(void);
 /* End of interrupt, for every vector the local APIC delivered. */
 void lapic_eoi(void);
 
-/* This CPU's local APIC ID. Only after lapic_init(). */
-uint8_t lapic_id(void);
+/* This CPU's local APIC ID (32 bits in x2APIC mode). Only after
+ * lapic_init(). */
+uint32_t lapic_id(void);
+
+/* Is @vector marked in service at the local APIC (its ISR bit)? False
+ * when no local APIC has been taken over. */
+bool lapic_in_service(unsigned vector);
 
 /* Read register @reg (LAPIC_*). Only after lapic_init(), for tests. */
 uint32_t lapic_read(unsigned reg);
