@@ -68,6 +68,17 @@ lapic_cpu_has(void)
 	return cpuid(1, 0).edx & CPUID_1_EDX_APIC;
 }
 
+uint32_t
+lapic_cpuid_apic_id(void)
+{
+	/* Leaf 0xb gives all 32 bits where it exists (x2APIC-capable
+	 * CPUs); leaf 1 the 8-bit initial ID everywhere. */
+	if (cpuid(0, 0).eax >= CPUID_LEAF_TOPOLOGY &&
+	    cpuid(CPUID_LEAF_TOPOLOGY, 0).ebx != 0)
+		return cpuid(CPUID_LEAF_TOPOLOGY, 0).edx;
+	return cpuid(1, 0).ebx >> CPUID_1_EBX_APIC_ID_SHIFT;
+}
+
 /* x2APIC: register offset 0xXY0 is MSR 0x80XY. */
 static uint32_t
 x2apic_msr(unsigned reg)
@@ -258,16 +269,21 @@ lapic_take_over(const char *why)
 	return 0;
 }
 
-/* The ACPI processor UID of this CPU, by its APIC ID; -1 if unlisted. */
-static int
-lapic_own_uid(const struct madt_info *madt)
+/* Is MADT NMI entry @nmi meant for this CPU? */
+static bool
+lapic_nmi_is_ours(const struct madt_info *madt, const struct madt_nmi *nmi)
 {
-	size_t n = MIN(madt->cpu_count, (size_t)MADT_MAX_CPUS);
-
-	for (size_t i = 0; i < n; i++)
+	if (nmi->all_cpus)
+		return true;
+	/* The boot CPU's UID was noted while parsing, by the APIC ID that
+	 * CPUID gives, wherever its entry was. */
+	if (madt->boot_cpu_listed)
+		return nmi->uid == madt->boot_uid;
+	/* Not found so: firmware may have changed the APIC's ID register. */
+	for (size_t i = 0; i < MIN(madt->cpu_count, (size_t)MADT_MAX_CPUS); i++)
 		if (madt->cpus[i].apic_id == lapic_id())
-			return madt->cpus[i].uid;
-	return -1;
+			return nmi->uid == madt->cpus[i].uid;
+	return false;
 }
 
 /* Program LINT0 and LINT1 as NMI pins where the MADT says so. */
@@ -275,13 +291,12 @@ static void
 lapic_program_nmis(const struct madt_info *madt, const char *lint_state[2])
 {
 	size_t n = MIN(madt->nmi_count, (size_t)MADT_MAX_NMIS);
-	int uid = lapic_own_uid(madt);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct madt_nmi *nmi = &madt->nmis[i];
 		struct madt_route how;
 
-		if (nmi->uid != MADT_NMI_ALL_CPUS && nmi->uid != uid)
+		if (!lapic_nmi_is_ours(madt, nmi))
 			continue;
 		/* NMI delivery is always edge triggered; only the pin's
 		 * polarity matters. */

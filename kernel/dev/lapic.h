@@ -67,6 +67,10 @@ struct madt_info;
  * IA32_APIC_BASE does not even exist. */
 bool lapic_cpu_has(void);
 
+/* The boot CPU's APIC ID as CPUID tells it, without touching the APIC
+ * (for madt_parse(), which runs before the APIC is taken over). */
+uint32_t lapic_cpuid_apic_id(void);
+
 /*
  * Take over the local APIC for the APIC path: enable it (IA32_APIC_BASE,
  * then the SVR), map its registers uncached, and program every LVT: the
