@@ -222,6 +222,12 @@ def boot_tests():
                  [BANNER, "irq: no APIC: the CPU has no local APIC, CPUID.1:EDX "
                   "bit 9 is clear; using the 8259 and the PIT"] + pic_ok,
                  BOOT_GROUP, forbid=["irq: 8259 masked", "apic: local APIC"]),
+        # A vector in the 8259's range delivered by the local APIC (a
+        # self-IPI on 0x20): it must get its EOI there.
+        BootTest("apic-stray-vector-pc", ["-machine", "pc"] +
+                 kernel_args("test=apic-stray-vector panic=poweroff"),
+                 [BANNER, "in service after: no", "ktest: 1 passed, 0 failed",
+                  "power: off"], ["apic-stray-vector"]),
         BootTest("panic-page-fault",
                  ["-machine", "pc"] + kernel_args("test=fault panic=poweroff"),
                  ["PANIC: page fault", "cr2 0x0000600000000000",

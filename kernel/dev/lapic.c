@@ -129,6 +129,18 @@ lapic_in_service(unsigned vector)
 	return isr & (1u << (vector % 32));
 }
 
+void
+lapic_send_self_ipi(uint8_t vector)
+{
+	if (lapic_mode == LAPIC_MODE_X2APIC) {
+		wrmsr(x2apic_msr(LAPIC_SELF_IPI), vector);
+		return;
+	}
+	/* Fixed delivery, edge, to "self": writing the low half sends. */
+	lapic_write(LAPIC_ICR_LOW,
+		    vector | LAPIC_ICR_ASSERT | LAPIC_ICR_TO_SELF);
+}
+
 /* The local APIC signals an interrupt it then could not deliver (the
  * source went away): no EOI, as the SDM says for this vector. */
 static void

@@ -29,6 +29,7 @@ struct madt_info;
 #define LAPIC_LVT_CMCI	    0x2f0 /* corrected machine-check interrupt */
 #define LAPIC_ICR_LOW	    0x300 /* interrupt command: writing it sends */
 #define LAPIC_ICR_HIGH	    0x310 /* (xAPIC) destination in bits 31:24 */
+#define LAPIC_SELF_IPI	    0x3f0 /* x2APIC only: MSR 0x83f */
 #define LAPIC_LVT_TIMER	    0x320
 #define LAPIC_LVT_THERMAL   0x330
 #define LAPIC_LVT_PERF	    0x340 /* performance-counter overflow */
@@ -39,7 +40,9 @@ struct madt_info;
 #define LAPIC_TIMER_CURRENT 0x390 /* counts down to 0 */
 #define LAPIC_TIMER_DIVIDE  0x3e0 /* the bus clock divided by ... */
 
-#define LAPIC_SVR_ENABLE (1u << 8) /* software enable */
+#define LAPIC_SVR_ENABLE  (1u << 8)  /* software enable */
+#define LAPIC_ICR_ASSERT  (1u << 14) /* level: assert (always, for fixed) */
+#define LAPIC_ICR_TO_SELF (1u << 18) /* destination shorthand 01: self */
 
 /*
  * A Local Vector Table entry: how one local source is delivered.
@@ -98,6 +101,10 @@ uint32_t lapic_id(void);
 /* Is @vector marked in service at the local APIC (its ISR bit)? False
  * when no local APIC has been taken over. */
 bool lapic_in_service(unsigned vector);
+
+/* Interrupt this CPU on @vector through its own local APIC, as a device
+ * would (tests). Only after the APIC has been taken over. */
+void lapic_send_self_ipi(uint8_t vector);
 
 /* Read register @reg (LAPIC_*). Only after lapic_init(), for tests. */
 uint32_t lapic_read(unsigned reg);

@@ -239,3 +239,39 @@ ktest_apic_timer(const struct boot_info *bi)
 				  RATE_TOLERANCE_PERCENT);
 	return true;
 }
+
+/*
+ * A vector in the 8259's range (32..47) that the local APIC delivers, as
+ * a firmware timer left pending on 0x20 would: it is in service at the
+ * local APIC, so the dispatcher must send it an EOI, or its in-service
+ * bit stays set and blocks its priority class and every lower one.
+ */
+bool
+ktest_apic_stray_vector(const struct boot_info *bi)
+{
+	(void)bi;
+	if (!irq_controller_uses_apic()) {
+		pr_info("  the 8259 path: vectors 32..47 are the 8259's own\n");
+		return true;
+	}
+	if (!interrupts_enabled())
+		return ktest_fail("interrupts are off");
+
+	uint64_t before = irq_spurious_count();
+	lapic_send_self_ipi(VECTOR_IRQ_BASE);
+	uint64_t t0 = clock_ns();
+	while (irq_spurious_count() == before &&
+	       clock_ns() - t0 < IRQ_TEST_WAIT_NS)
+		cpu_relax();
+	pr_info("  self-IPI on vector %u: %s; in service after: %s\n",
+		VECTOR_IRQ_BASE,
+		irq_spurious_count() != before ? "arrived" : "never arrived",
+		lapic_in_service(VECTOR_IRQ_BASE) ? "yes" : "no");
+	if (irq_spurious_count() == before)
+		return ktest_fail("the self-IPI on vector %u never arrived",
+				  VECTOR_IRQ_BASE);
+	if (lapic_in_service(VECTOR_IRQ_BASE))
+		return ktest_fail("vector %u is still in service: no EOI",
+				  VECTOR_IRQ_BASE);
+	return true;
+}
