@@ -57,6 +57,7 @@
 #define CPUID_1_EBX_APIC_ID_SHIFT     24  /* bits 31:24: initial APIC ID */
 #define CPUID_LEAF_TOPOLOGY	      0xb /* EDX: the 32-bit x2APIC ID */
 #define CPUID_1_ECX_HYPERVISOR	      (1u << 31) /* running under a hypervisor */
+#define CPUID_LEAF_THERMAL	      6 /* thermal and power management */
 #define CPUID_6_EAX_ARAT	      (1 << 2) /* APIC timer runs in deep C-states */
 #define CPUID_7_EDX_ARCH_CAPABILITIES (1u << 29) /* IA32_ARCH_CAPABILITIES */
 #define CPUID_LEAF_CRYSTAL	      0x15 /* ECX: core crystal clock, Hz */

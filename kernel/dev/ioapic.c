@@ -229,12 +229,24 @@ ioapic_init(const struct madt_info *madt, uint8_t dest_apic_id)
 	ioapic_madt = madt;
 	ioapic_dest = dest_apic_id;
 	ioapic_count = 0;
+	if (madt->ioapic_count > MADT_MAX_IOAPICS)
+		pr_warn("ioapic: the MADT lists %zu IOAPICs; only the first %d are used\n",
+			madt->ioapic_count, MADT_MAX_IOAPICS);
 	for (size_t i = 0; i < n; i++)
 		ioapic_add(&madt->ioapics[i]);
 	if (ioapic_count == 0)
 		return -ENODEV;
 	ioapic_print_overrides(madt);
 	return 0;
+}
+
+bool
+ioapic_can_route(unsigned irq)
+{
+	struct madt_route route;
+	unsigned pin;
+
+	return ioapic_isa_pin(irq, &route, &pin) != NULL;
 }
 
 bool

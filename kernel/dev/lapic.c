@@ -35,6 +35,7 @@
 #include "kernel/dev/pit.h"
 #include "kernel/dev/timer.h"
 #include "kernel/lib/errno.h"
+#include "kernel/lib/format.h"
 #include "kernel/lib/printk.h"
 #include "mm/kernel_space.h"
 
@@ -57,8 +58,9 @@
 
 static volatile uint32_t *lapic_regs;
 static enum lapic_mode lapic_mode = LAPIC_MODE_NONE;
-static uint64_t timer_rate; /* counts per second, after the divider */
-static const char *timer_reference;
+static uint64_t timer_rate;   /* counts per second, after the divider */
+static const char *timer_how; /* "calibrated against the PIT", ... */
+static char timer_how_buf[80];
 static uint64_t lapic_errors;
 static unsigned timer_hz_started;
 
@@ -349,20 +351,21 @@ lapic_init(const struct madt_info *madt)
 	return 0;
 }
 
-void
+bool
 lapic_init_virtual_wire(void)
 {
 	/* Globally disabled: then the pins reach the CPU as in a PC
 	 * without an APIC. */
 	if (!lapic_cpu_has())
-		return;
+		return false;
 	if (!(rdmsr(MSR_APIC_BASE) & APIC_BASE_ENABLE))
-		return;
+		return false;
 	if (lapic_take_over("virtual wire"))
-		return;
+		return false;
 	lapic_write(LAPIC_LVT_LINT0, LAPIC_LVT_EXTINT);
 	lapic_write(LAPIC_LVT_LINT1, LAPIC_LVT_NMI);
 	pr_info("apic: local APIC in virtual-wire mode: LINT0 passes the 8259 through\n");
+	return true;
 }
 
 static uint16_t pm_timer_port;
@@ -413,7 +416,7 @@ reference_open(enum lapic_reference ref, struct calibrate_clock *clock)
 						   .read = rdtsc,
 						   .mask = ~0ull,
 						   .hz = tsc_hz() };
-		return tsc_hz() != 0;
+		return tsc_measured(); /* a guessed rate would mislead */
 	}
 	return false;
 }
@@ -448,21 +451,70 @@ lapic_timer_measure(enum lapic_reference ref)
 	return rate;
 }
 
+/*
+ * The timer's rate from what CPUID says rather than from a measurement:
+ * leaf 0x15's core crystal clock (ECX, in Hz), which drives the APIC
+ * timer on Intel parts since Skylake, else leaf 0x16's bus clock (ECX,
+ * in MHz), which drove it before. 0 if the CPU says neither. Divided
+ * like the timer.
+ */
+static uint64_t
+lapic_timer_rate_from_cpuid(const char **leaf)
+{
+	uint32_t max_leaf = cpuid(0, 0).eax;
+	uint64_t hz;
+
+	if (max_leaf >= CPUID_LEAF_CRYSTAL &&
+	    (hz = cpuid(CPUID_LEAF_CRYSTAL, 0).ecx) != 0) {
+		*leaf = "0x15, the core crystal clock";
+		return hz / LAPIC_TIMER_DIVISOR;
+	}
+	if (max_leaf >= CPUID_LEAF_FREQUENCY &&
+	    (hz = (cpuid(CPUID_LEAF_FREQUENCY, 0).ecx & 0xffff) * 1000000ull)) {
+		*leaf = "0x16, the bus clock";
+		return hz / LAPIC_TIMER_DIVISOR;
+	}
+	return 0;
+}
+
+/*
+ * The order: measurements first, against the clock whose rate is most
+ * certain (the PIT, then the ACPI PM timer); then against the TSC, if
+ * that was itself measured (only the rounds against the PIT failed);
+ * and last what CPUID says, which is a nominal figure, and one that a
+ * hypervisor may pass through from the host though its virtual APIC
+ * timer counts at another rate.
+ */
 int
 lapic_timer_calibrate(void)
 {
-	timer_rate = lapic_timer_measure(LAPIC_REF_PIT);
-	timer_reference = "the PIT";
-	if (!timer_rate) {
-		pr_warn("apic: no PIT to calibrate the APIC timer against; trying the ACPI PM timer\n");
-		timer_rate = lapic_timer_measure(LAPIC_REF_PM_TIMER);
-		timer_reference = "the ACPI PM timer";
+	static const struct {
+		enum lapic_reference ref;
+		const char *how;
+	} refs[] = {
+		{ LAPIC_REF_PIT, "calibrated against the PIT" },
+		{ LAPIC_REF_PM_TIMER, "calibrated against the ACPI PM timer" },
+		{ LAPIC_REF_TSC, "calibrated against the TSC" },
+	};
+	const char *leaf;
+
+	for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+		timer_rate = lapic_timer_measure(refs[i].ref);
+		if (timer_rate) {
+			timer_how = refs[i].how;
+			return 0;
+		}
+		pr_warn("apic: the APIC timer cannot be %s\n", refs[i].how);
 	}
-	if (!timer_rate) {
-		timer_reference = NULL;
-		return -ENODEV;
+	timer_rate = lapic_timer_rate_from_cpuid(&leaf);
+	if (timer_rate) {
+		ksnprintf(timer_how_buf, sizeof(timer_how_buf),
+			  "not measured: CPUID leaf %s", leaf);
+		timer_how = timer_how_buf;
+		return 0;
 	}
-	return 0;
+	timer_how = NULL;
+	return -ENODEV;
 }
 
 uint64_t
@@ -472,9 +524,23 @@ lapic_timer_hz(void)
 }
 
 const char *
-lapic_timer_reference(void)
+lapic_timer_how(void)
 {
-	return timer_reference;
+	return timer_how;
+}
+
+const char *
+lapic_timer_keeps_running(void)
+{
+	if (cpuid(0, 0).eax >= CPUID_LEAF_THERMAL &&
+	    (cpuid(CPUID_LEAF_THERMAL, 0).eax & CPUID_6_EAX_ARAT))
+		return "ARAT, CPUID.6:EAX bit 2";
+	/* A virtual APIC timer is a timer of the host's: a guest's hlt
+	 * never stops it (KVM sets ARAT for its guests for that reason;
+	 * QEMU's qemu64 model just does not say so). */
+	if (cpuid(1, 0).ecx & CPUID_1_ECX_HYPERVISOR)
+		return "a hypervisor's virtual timer, which idling does not stop";
+	return NULL;
 }
 
 /* Periodic at @hz on VECTOR_LAPIC_TIMER; returns the initial count. */
@@ -496,7 +562,14 @@ lapic_timer_program(unsigned hz)
 void
 lapic_timer_restart(void)
 {
-	lapic_timer_program(timer_hz_started);
+	if (timer_hz_started)
+		lapic_timer_program(timer_hz_started);
+}
+
+bool
+lapic_timer_ticking(void)
+{
+	return timer_hz_started != 0;
 }
 
 void
@@ -505,7 +578,7 @@ lapic_timer_start(unsigned hz)
 	trap_set_handler(VECTOR_LAPIC_TIMER, lapic_timer_interrupt);
 	uint64_t count = lapic_timer_program(hz);
 	timer_set_source(LAPIC_TIMER_SOURCE);
-	pr_info("apic: timer %lu.%03lu MHz (bus clock / %d, calibrated against %s), tick %u Hz (count %lu)\n",
+	pr_info("apic: timer %lu.%03lu MHz (bus clock / %d, %s), tick %u Hz (count %lu)\n",
 		timer_rate / 1000000, timer_rate / 1000 % 1000,
-		LAPIC_TIMER_DIVISOR, timer_reference, hz, count);
+		LAPIC_TIMER_DIVISOR, timer_how, hz, count);
 }

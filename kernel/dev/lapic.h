@@ -88,8 +88,10 @@ int lapic_init(const struct madt_info *madt);
  * enabled one, in "virtual wire" mode, where LINT0 passes the 8259's
  * interrupts through (ExtINT) and LINT1 is the NMI pin, and everything
  * else is masked. The firmware usually leaves it so; we make sure.
+ * Returns true if it did (and the APIC timer can then be used), false
+ * when there is no enabled local APIC.
  */
-void lapic_init_virtual_wire(void);
+bool lapic_init_virtual_wire(void);
 
 /* End of interrupt, for every vector the local APIC delivered. */
 void lapic_eoi(void);
@@ -125,16 +127,21 @@ enum lapic_reference {
 uint64_t lapic_timer_measure(enum lapic_reference ref);
 
 /*
- * Calibrate the timer: against the PIT, or the ACPI PM timer where the
- * PIT is gated off (some modern chipsets). Returns 0, or -ENODEV when
- * neither clock answers.
+ * Find the timer's rate: measured against the PIT, or the ACPI PM timer
+ * where the PIT is gated off (some modern chipsets), or the TSC if that
+ * was measured; else as CPUID leaf 0x15 or 0x16 states it. Returns 0, or
+ * -ENODEV when none of these gives a rate.
  */
 int lapic_timer_calibrate(void);
 
-/* The calibrated rate in Hz (0 before), and what it was measured
- * against. */
+/* The rate in Hz (0 before), and how it was found ("calibrated against
+ * the PIT"). */
 uint64_t lapic_timer_hz(void);
-const char *lapic_timer_reference(void);
+const char *lapic_timer_how(void);
+
+/* Why the timer goes on counting while the CPU idles in a deep C-state
+ * (ARAT, or a hypervisor's timer), or NULL if it may stop there. */
+const char *lapic_timer_keeps_running(void);
 
 /* The tick source's name, as timer_source() reports it. */
 #define LAPIC_TIMER_SOURCE "local APIC timer"
@@ -143,7 +150,11 @@ const char *lapic_timer_reference(void);
  * tick (timer.h). After lapic_timer_calibrate(). */
 void lapic_timer_start(unsigned hz);
 
-/* Start the tick again after lapic_timer_measure() stopped it (tests). */
+/* Start the tick again after lapic_timer_measure() stopped it (tests);
+ * nothing if the APIC timer is not the tick. */
 void lapic_timer_restart(void);
+
+/* Was lapic_timer_start() called: is the APIC timer the tick? */
+bool lapic_timer_ticking(void);
 
 #endif /* KERNEL_DEV_LAPIC_H */
