@@ -103,7 +103,7 @@ SCREEN32_ISO := $(BUILD)/sprout-screen-32bpp.iso
 
 # Each unit test: tests/unit/test_X.c plus the kernel files it tests.
 UNIT_TESTS := format cmdline multiboot acpi madt buddy paging rr cpio elf fbcon \
-	calibrate
+	calibrate lapic_mode
 unit_srcs_format := kernel/lib/format.c
 unit_srcs_cmdline := kernel/cmdline.c
 unit_srcs_multiboot := boot/multiboot.c
@@ -116,6 +116,7 @@ unit_srcs_cpio := kernel/fs/cpio.c
 unit_srcs_elf := kernel/proc/elf.c
 unit_srcs_fbcon := kernel/dev/fbcon.c
 unit_srcs_calibrate := kernel/dev/calibrate.c
+unit_srcs_lapic_mode := kernel/dev/lapic_mode.c
 UNIT_BINS := $(patsubst %,$(BUILD)/unit/test_%,$(UNIT_TESTS))
 
 .PHONY: all kernel iso unit run run-iso run-uefi gdb test usb format bench bench-linux trace trace-now \

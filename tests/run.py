@@ -222,6 +222,47 @@ def boot_tests():
                  [BANNER, "irq: no APIC: the CPU has no local APIC, CPUID.1:EDX "
                   "bit 9 is clear; using the 8259 and the PIT"] + pic_ok,
                  BOOT_GROUP, forbid=["irq: 8259 masked", "apic: local APIC"]),
+        # The tick without ARAT: qemu64 has none, but under a hypervisor
+        # the APIC timer is the host's and idling cannot stop it; without
+        # the hypervisor bit too, the PIT ticks through the IOAPIC.
+        BootTest("no-arat-pc", ["-machine", "pc", "-cpu", "qemu64,-hypervisor"] +
+                 kernel_args(poweroff),
+                 [BANNER, "apic: no ARAT (CPUID.6:EAX bit 2)",
+                  "irq: IRQ 0 -> GSI 2 (IOAPIC 0 pin 2, edge, high) -> vector 48",
+                  "pit: 100 Hz", "ktest: %d passed, 0 failed" % len(BOOT_GROUP),
+                  "power: off"], BOOT_GROUP, forbid=["apic: timer"]),
+        BootTest("arat-max-q35", ["-machine", "q35", "-cpu", "max"] +
+                 kernel_args(poweroff),
+                 [BANNER, "apic: the timer counts on while the CPU idles (ARAT"] +
+                 boot_ok[-3:], BOOT_GROUP),
+        # A chipset that gates the PIT off: the APIC timer is calibrated
+        # against the ACPI PM timer, and with noapic ticks beside the 8259.
+        BootTest("no-pit-pc", ["-machine", "pc,pit=off"] + kernel_args(poweroff),
+                 [BANNER, "irq: the PIT does not count",
+                  "irq: 8259 masked (mask registers 0xffff)",
+                  re.compile(r"apic: timer \d+\.\d+ MHz \(bus clock / 16, calibrated "
+                             r"against the ACPI PM timer\), tick 100 Hz"),
+                  "ktest: %d passed, 0 failed" % len(BOOT_GROUP), "power: off"],
+                 BOOT_GROUP),
+        BootTest("noapic-no-pit-pc", ["-machine", "pc,pit=off"] +
+                 kernel_args(poweroff + " noapic"),
+                 [BANNER, "irq: no APIC: noapic on the command line; using the 8259",
+                  "the local APIC timer ticks instead, beside the 8259",
+                  "against the ACPI PM timer), tick 100 Hz",
+                  "ktest: %d passed, 0 failed" % len(BOOT_GROUP), "power: off"],
+                 BOOT_GROUP, forbid=["pit: 100 Hz"]),
+        # No PIT and no ACPI (so no PM timer, no MADT): nothing can tick,
+        # and the kernel must say so rather than hang in silence.
+        BootTest("no-pit-no-acpi-pc", ["-machine", "pc,pit=off,acpi=off"] +
+                 kernel_args("test=bootinfo panic=poweroff"),
+                 [BANNER, "irq: nothing ticks: the PIT does not count",
+                  "ktest: 1 passed, 0 failed"], ["bootinfo"], halts=True),
+        # A vector in the 8259's range delivered by the local APIC (a
+        # self-IPI on 0x20): it must get its EOI there.
+        BootTest("apic-stray-vector-pc", ["-machine", "pc"] +
+                 kernel_args("test=apic-stray-vector panic=poweroff"),
+                 [BANNER, "in service after: no", "ktest: 1 passed, 0 failed",
+                  "power: off"], ["apic-stray-vector"]),
         BootTest("panic-page-fault",
                  ["-machine", "pc"] + kernel_args("test=fault panic=poweroff"),
                  ["PANIC: page fault", "cr2 0x0000600000000000",

@@ -9,6 +9,7 @@
  */
 #include "kernel/cpu/trap.h"
 #include "kernel/cpu/segments.h"
+#include "kernel/dev/lapic.h"
 #include "kernel/dev/pic.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/printk.h"
@@ -205,10 +206,16 @@ irq_dispatch(struct trap_frame *tf)
 	unsigned vector = (unsigned)tf->vector;
 
 	/* The range of the controller we do not use: on the APIC path, the
-	 * masked 8259s' spurious IRQ 7 or 15. Nothing marked it in service
-	 * at the local APIC, so it must not get an EOI there. */
+	 * masked 8259s' spurious IRQ 7 or 15, which the local APIC did not
+	 * mark in service and which must not get an EOI there. But the local
+	 * APIC can deliver these vectors too (a firmware's timer on 0x20,
+	 * left pending): then its in-service bit is set, and without an EOI
+	 * it would stay set, blocking every vector of its priority class
+	 * and below for good. */
 	if (vector < chip->vector_base ||
 	    vector >= chip->vector_base + IRQ_COUNT) {
+		if (lapic_in_service(vector))
+			lapic_eoi();
 		spurious_irqs++;
 		return;
 	}
@@ -217,11 +224,17 @@ irq_dispatch(struct trap_frame *tf)
 		spurious_irqs++;
 		return;
 	}
-	/* Acknowledge first: a handler that switches tasks (the timer) may
-	 * not come back here for a long time. */
-	chip->eoi(irq);
+	/* Edge: acknowledge first, since a handler that switches tasks (the
+	 * timer) may not come back here for a long time. Level: the line is
+	 * still asserted until the handler has served the device, and an
+	 * EOI now would deliver it again at once; so EOI after. */
+	bool eoi_after = chip->level && chip->level(irq);
+	if (!eoi_after)
+		chip->eoi(irq);
 	if (irq_handlers[irq])
 		irq_handlers[irq](tf);
+	if (eoi_after)
+		chip->eoi(irq);
 }
 
 static user_exception_fn user_exception_handler;

@@ -123,6 +123,9 @@ struct irq_chip {
 	bool (*spurious)(unsigned irq);
 	/* End of interrupt: the chip may deliver the next one. */
 	void (*eoi)(unsigned irq);
+	/* NULL, or true when IRQ @irq is level triggered: its EOI comes
+	 * after its handler, which therefore must not switch tasks. */
+	bool (*level)(unsigned irq);
 };
 
 /* Deliver ISA IRQs through @chip from now on. Before the first call it

@@ -26,6 +26,7 @@
 
 static uint64_t tsc_at_start;
 static uint64_t tsc_rate;
+static bool tsc_rate_measured;
 static uint64_t ns_mult; /* 32.32 fixed point: ns per TSC tick */
 
 void
@@ -50,6 +51,8 @@ tsc_calibrate(void)
 	} else if (!(tsc_rate = calibrate_rate(&tsc, &pit_reference))) {
 		tsc_rate = FALLBACK_TSC_HZ;
 		pr_warn("tsc: every measurement against the PIT was spoilt; guessing 1 GHz\n");
+	} else {
+		tsc_rate_measured = true;
 	}
 	ns_mult = (NSEC_PER_SEC << 32) / tsc_rate;
 	pr_info("tsc: %llu.%03llu MHz\n",
@@ -71,4 +74,10 @@ uint64_t
 tsc_hz(void)
 {
 	return tsc_rate;
+}
+
+bool
+tsc_measured(void)
+{
+	return tsc_rate_measured;
 }

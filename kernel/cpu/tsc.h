@@ -13,7 +13,9 @@ void clock_start(void);
 void tsc_calibrate(void);
 /* Nanoseconds since clock_start(). */
 uint64_t clock_ns(void);
-/* The measured TSC rate in Hz, 0 before calibration. */
+/* The TSC rate in Hz, 0 before calibration; a guess without a PIT. */
 uint64_t tsc_hz(void);
+/* Was tsc_hz() measured (against the PIT), rather than guessed? */
+bool tsc_measured(void);
 
 #endif /* KERNEL_CPU_TSC_H */

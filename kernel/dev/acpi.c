@@ -10,6 +10,7 @@
  */
 #include "kernel/dev/acpi.h"
 #include "boot/bootinfo.h"
+#include "kernel/dev/lapic.h"
 #include "kernel/dev/madt.h"
 #include "kernel/lib/errno.h"
 #include "kernel/lib/format.h"
@@ -619,7 +620,7 @@ acpi_madt_find(const struct acpi_root *root)
 	madt_info_valid = false;
 	while (acpi_root_find(root, ACPI_SIG_MADT, &next, &table) == 0) {
 		if (madt_parse((const uint8_t *)table, table->length,
-			       &madt_info) == 0) {
+			       lapic_cpuid_apic_id(), &madt_info) == 0) {
 			madt_info_valid = true;
 			acpi_madt_print(&madt_info);
 			return;

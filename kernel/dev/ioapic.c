@@ -35,6 +35,7 @@ static struct ioapic ioapics[MADT_MAX_IOAPICS];
 static size_t ioapic_count;
 static const struct madt_info *ioapic_madt;
 static uint8_t ioapic_dest;
+static bool isa_level[MADT_ISA_IRQS]; /* as routed by ioapic_unmask_isa() */
 
 static uint32_t
 ioapic_read(const struct ioapic *io, uint32_t reg)
@@ -120,6 +121,7 @@ ioapic_unmask_isa(unsigned irq)
 	if (route.active_low)
 		entry |= IOAPIC_REDIR_ACTIVE_LOW;
 	ioapic_write_entry(io, pin, entry);
+	isa_level[irq] = route.level;
 	pr_info("irq: IRQ %u -> GSI %u (IOAPIC %u pin %u, %s) -> vector %u\n",
 		irq, route.gsi, io->id, pin, route_words(&route),
 		VECTOR_IOAPIC_BASE + irq);
@@ -148,6 +150,12 @@ ioapic_eoi(unsigned irq)
 	lapic_eoi();
 }
 
+static bool
+ioapic_isa_level(unsigned irq)
+{
+	return irq < MADT_ISA_IRQS && isa_level[irq];
+}
+
 const struct irq_chip ioapic_irq_chip = {
 	.name = "IOAPIC",
 	.vector_base = VECTOR_IOAPIC_BASE,
@@ -155,6 +163,7 @@ const struct irq_chip ioapic_irq_chip = {
 	.mask = ioapic_mask_isa,
 	.spurious = NULL, /* the local APIC has its own spurious vector */
 	.eoi = ioapic_eoi,
+	.level = ioapic_isa_level,
 };
 
 /* Map the IOAPIC of MADT entry @m; mask all its pins. */
@@ -220,12 +229,24 @@ ioapic_init(const struct madt_info *madt, uint8_t dest_apic_id)
 	ioapic_madt = madt;
 	ioapic_dest = dest_apic_id;
 	ioapic_count = 0;
+	if (madt->ioapic_count > MADT_MAX_IOAPICS)
+		pr_warn("ioapic: the MADT lists %zu IOAPICs; only the first %d are used\n",
+			madt->ioapic_count, MADT_MAX_IOAPICS);
 	for (size_t i = 0; i < n; i++)
 		ioapic_add(&madt->ioapics[i]);
 	if (ioapic_count == 0)
 		return -ENODEV;
 	ioapic_print_overrides(madt);
 	return 0;
+}
+
+bool
+ioapic_can_route(unsigned irq)
+{
+	struct madt_route route;
+	unsigned pin;
+
+	return ioapic_isa_pin(irq, &route, &pin) != NULL;
 }
 
 bool

@@ -49,6 +49,13 @@ extern const struct irq_chip ioapic_irq_chip;
  */
 int ioapic_init(const struct madt_info *madt, uint8_t dest_apic_id);
 
+/* Does an IOAPIC that answered serve a pin for ISA IRQ @irq, after its
+ * override? Only after ioapic_init(). */
+bool ioapic_can_route(unsigned irq);
+
+/* The highest APIC ID an entry's 8-bit destination field can name. */
+#define IOAPIC_MAX_DEST_ID 0xff
+
 /* The redirection entry of GSI @gsi, for tests; false if no IOAPIC
  * serves it. */
 bool ioapic_read_gsi(uint32_t gsi, uint64_t *entry);

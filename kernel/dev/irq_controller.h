@@ -19,4 +19,7 @@ void irq_controller_init(bool noapic);
 /* Is the APIC path in use? */
 bool irq_controller_uses_apic(void);
 
+/* Did the PIT count when probed at boot? (Some chipsets gate it off.) */
+bool irq_controller_pit_counts(void);
+
 #endif /* KERNEL_DEV_IRQ_CONTROLLER_H */

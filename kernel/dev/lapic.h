@@ -6,7 +6,9 @@
  *
  * Sprout drives it in xAPIC mode: 4 KiB of registers in memory (at
  * 0xfee00000 on PCs), each 32 bits wide on a 16-byte boundary. x2APIC
- * mode (registers as MSRs) is not needed for one CPU.
+ * mode (the same registers as MSRs) is not needed for one CPU, so a
+ * firmware that left it on is undone; only where the firmware has locked
+ * it on are the registers reached as MSRs instead (lapic_mode.h).
  */
 #ifndef KERNEL_DEV_LAPIC_H
 #define KERNEL_DEV_LAPIC_H
@@ -21,8 +23,13 @@ struct madt_info;
 #define LAPIC_TPR	    0x080 /* task priority: block classes below */
 #define LAPIC_EOI	    0x0b0 /* write 0: end of interrupt */
 #define LAPIC_SVR	    0x0f0 /* spurious vector and software enable */
+#define LAPIC_ISR	    0x100 /* in service: 8 registers, 32 vectors each */
+#define LAPIC_ISR_STRIDE    0x10
 #define LAPIC_ESR	    0x280 /* error status */
 #define LAPIC_LVT_CMCI	    0x2f0 /* corrected machine-check interrupt */
+#define LAPIC_ICR_LOW	    0x300 /* interrupt command: writing it sends */
+#define LAPIC_ICR_HIGH	    0x310 /* (xAPIC) destination in bits 31:24 */
+#define LAPIC_SELF_IPI	    0x3f0 /* x2APIC only: MSR 0x83f */
 #define LAPIC_LVT_TIMER	    0x320
 #define LAPIC_LVT_THERMAL   0x330
 #define LAPIC_LVT_PERF	    0x340 /* performance-counter overflow */
@@ -33,7 +40,9 @@ struct madt_info;
 #define LAPIC_TIMER_CURRENT 0x390 /* counts down to 0 */
 #define LAPIC_TIMER_DIVIDE  0x3e0 /* the bus clock divided by ... */
 
-#define LAPIC_SVR_ENABLE (1u << 8) /* software enable */
+#define LAPIC_SVR_ENABLE  (1u << 8)  /* software enable */
+#define LAPIC_ICR_ASSERT  (1u << 14) /* level: assert (always, for fixed) */
+#define LAPIC_ICR_TO_SELF (1u << 18) /* destination shorthand 01: self */
 
 /*
  * A Local Vector Table entry: how one local source is delivered.
@@ -61,6 +70,10 @@ struct madt_info;
  * IA32_APIC_BASE does not even exist. */
 bool lapic_cpu_has(void);
 
+/* The boot CPU's APIC ID as CPUID tells it, without touching the APIC
+ * (for madt_parse(), which runs before the APIC is taken over). */
+uint32_t lapic_cpuid_apic_id(void);
+
 /*
  * Take over the local APIC for the APIC path: enable it (IA32_APIC_BASE,
  * then the SVR), map its registers uncached, and program every LVT: the
@@ -75,14 +88,25 @@ int lapic_init(const struct madt_info *madt);
  * enabled one, in "virtual wire" mode, where LINT0 passes the 8259's
  * interrupts through (ExtINT) and LINT1 is the NMI pin, and everything
  * else is masked. The firmware usually leaves it so; we make sure.
+ * Returns true if it did (and the APIC timer can then be used), false
+ * when there is no enabled local APIC.
  */
-void lapic_init_virtual_wire(void);
+bool lapic_init_virtual_wire(void);
 
 /* End of interrupt, for every vector the local APIC delivered. */
 void lapic_eoi(void);
 
-/* This CPU's local APIC ID. Only after lapic_init(). */
-uint8_t lapic_id(void);
+/* This CPU's local APIC ID (32 bits in x2APIC mode). Only after
+ * lapic_init(). */
+uint32_t lapic_id(void);
+
+/* Is @vector marked in service at the local APIC (its ISR bit)? False
+ * when no local APIC has been taken over. */
+bool lapic_in_service(unsigned vector);
+
+/* Interrupt this CPU on @vector through its own local APIC, as a device
+ * would (tests). Only after the APIC has been taken over. */
+void lapic_send_self_ipi(uint8_t vector);
 
 /* Read register @reg (LAPIC_*). Only after lapic_init(), for tests. */
 uint32_t lapic_read(unsigned reg);
@@ -103,16 +127,21 @@ enum lapic_reference {
 uint64_t lapic_timer_measure(enum lapic_reference ref);
 
 /*
- * Calibrate the timer: against the PIT, or the ACPI PM timer where the
- * PIT is gated off (some modern chipsets). Returns 0, or -ENODEV when
- * neither clock answers.
+ * Find the timer's rate: measured against the PIT, or the ACPI PM timer
+ * where the PIT is gated off (some modern chipsets), or the TSC if that
+ * was measured; else as CPUID leaf 0x15 or 0x16 states it. Returns 0, or
+ * -ENODEV when none of these gives a rate.
  */
 int lapic_timer_calibrate(void);
 
-/* The calibrated rate in Hz (0 before), and what it was measured
- * against. */
+/* The rate in Hz (0 before), and how it was found ("calibrated against
+ * the PIT"). */
 uint64_t lapic_timer_hz(void);
-const char *lapic_timer_reference(void);
+const char *lapic_timer_how(void);
+
+/* Why the timer goes on counting while the CPU idles in a deep C-state
+ * (ARAT, or a hypervisor's timer), or NULL if it may stop there. */
+const char *lapic_timer_keeps_running(void);
 
 /* The tick source's name, as timer_source() reports it. */
 #define LAPIC_TIMER_SOURCE "local APIC timer"
@@ -121,7 +150,11 @@ const char *lapic_timer_reference(void);
  * tick (timer.h). After lapic_timer_calibrate(). */
 void lapic_timer_start(unsigned hz);
 
-/* Start the tick again after lapic_timer_measure() stopped it (tests). */
+/* Start the tick again after lapic_timer_measure() stopped it (tests);
+ * nothing if the APIC timer is not the tick. */
 void lapic_timer_restart(void);
+
+/* Was lapic_timer_start() called: is the APIC timer the tick? */
+bool lapic_timer_ticking(void);
 
 #endif /* KERNEL_DEV_LAPIC_H */

@@ -28,13 +28,18 @@ enum madt_entry_type {
 	MADT_TYPE_NMI_SOURCE = 3,
 	MADT_TYPE_LAPIC_NMI = 4,
 	MADT_TYPE_LAPIC_ADDRESS = 5,
+	MADT_TYPE_X2APIC = 9,
+	MADT_TYPE_X2APIC_NMI = 0xa,
 };
 #define MADT_LAPIC_LEN	       8
 #define MADT_IOAPIC_LEN	       12
 #define MADT_OVERRIDE_LEN      10
 #define MADT_LAPIC_NMI_LEN     6
 #define MADT_LAPIC_ADDRESS_LEN 12
-#define MADT_LINT_MAX	       1 /* LINT0 and LINT1 */
+#define MADT_X2APIC_LEN	       16
+#define MADT_X2APIC_NMI_LEN    12
+#define MADT_X2APIC_ALL_CPUS   0xffffffffu /* type 0xa's "every processor" */
+#define MADT_LINT_MAX	       1	   /* LINT0 and LINT1 */
 
 static uint16_t
 get16(const uint8_t *p)
@@ -54,6 +59,39 @@ get64(const uint8_t *p)
 	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
+/* A processor, from a type-0 or a type-9 entry. The boot CPU's UID is
+ * kept apart, so that it is known even beyond the array. */
+static void
+madt_add_cpu(struct madt_info *info, uint32_t uid, uint32_t apic_id,
+	     uint32_t flags)
+{
+	if (info->cpu_count < MADT_MAX_CPUS)
+		info->cpus[info->cpu_count] = (struct madt_cpu){
+			.uid = uid,
+			.apic_id = apic_id,
+			.flags = flags,
+		};
+	info->cpu_count++;
+	if (apic_id == info->boot_apic_id && !info->boot_cpu_listed) {
+		info->boot_cpu_listed = true;
+		info->boot_uid = uid;
+	}
+}
+
+static void
+madt_add_nmi(struct madt_info *info, bool all_cpus, uint32_t uid,
+	     uint16_t flags, uint8_t lint)
+{
+	if (info->nmi_count < MADT_MAX_NMIS)
+		info->nmis[info->nmi_count] = (struct madt_nmi){
+			.all_cpus = all_cpus,
+			.uid = uid,
+			.flags = flags,
+			.lint = lint,
+		};
+	info->nmi_count++;
+}
+
 /* One entry, @e, whose @len bytes all lie inside the table. Returns false
  * when it is malformed. */
 static bool
@@ -63,13 +101,13 @@ madt_entry(const uint8_t *e, uint8_t len, struct madt_info *info)
 	case MADT_TYPE_LAPIC:
 		if (len < MADT_LAPIC_LEN)
 			return false;
-		if (info->cpu_count < MADT_MAX_CPUS)
-			info->cpus[info->cpu_count] = (struct madt_cpu){
-				.uid = e[2],
-				.apic_id = e[3],
-				.flags = get32(e + 4),
-			};
-		info->cpu_count++;
+		madt_add_cpu(info, e[2], e[3], get32(e + 4));
+		return true;
+	case MADT_TYPE_X2APIC:
+		/* 2 reserved bytes, then the 32-bit ID, flags and UID. */
+		if (len < MADT_X2APIC_LEN)
+			return false;
+		madt_add_cpu(info, get32(e + 12), get32(e + 4), get32(e + 8));
 		return true;
 	case MADT_TYPE_IOAPIC:
 		if (len < MADT_IOAPIC_LEN)
@@ -101,13 +139,15 @@ madt_entry(const uint8_t *e, uint8_t len, struct madt_info *info)
 	case MADT_TYPE_LAPIC_NMI:
 		if (len < MADT_LAPIC_NMI_LEN || e[5] > MADT_LINT_MAX)
 			return false;
-		if (info->nmi_count < MADT_MAX_NMIS)
-			info->nmis[info->nmi_count] = (struct madt_nmi){
-				.uid = e[2],
-				.flags = get16(e + 3),
-				.lint = e[5],
-			};
-		info->nmi_count++;
+		madt_add_nmi(info, e[2] == MADT_NMI_ALL_CPUS, e[2],
+			     get16(e + 3), e[5]);
+		return true;
+	case MADT_TYPE_X2APIC_NMI:
+		/* Flags, the 32-bit UID, the LINT number, 3 reserved. */
+		if (len < MADT_X2APIC_NMI_LEN || e[8] > MADT_LINT_MAX)
+			return false;
+		madt_add_nmi(info, get32(e + 4) == MADT_X2APIC_ALL_CPUS,
+			     get32(e + 4), get16(e + 2), e[8]);
 		return true;
 	case MADT_TYPE_LAPIC_ADDRESS:
 		if (len < MADT_LAPIC_ADDRESS_LEN)
@@ -116,16 +156,17 @@ madt_entry(const uint8_t *e, uint8_t len, struct madt_info *info)
 		info->lapic_address_overridden = true;
 		return true;
 	default:
-		/* NMI sources, x2APIC entries, GIC entries: not ours. */
+		/* NMI sources, GIC entries, ...: not ours. */
 		info->other_count++;
 		return true;
 	}
 }
 
 int
-madt_parse(const uint8_t *table, size_t len, struct madt_info *info)
+madt_parse(const uint8_t *table, size_t len, uint32_t boot_apic_id,
+	   struct madt_info *info)
 {
-	*info = (struct madt_info){ 0 };
+	*info = (struct madt_info){ .boot_apic_id = boot_apic_id };
 	if (len < MADT_ENTRIES_AT)
 		return -EINVAL;
 	for (size_t i = 0; i < 4; i++)

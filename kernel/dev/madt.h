@@ -16,6 +16,8 @@
  *   type 2  interrupt override     bus IRQ -> GSI, polarity and trigger
  *   type 4  local APIC NMI         processor uid (0xff: all), flags, LINT#
  *   type 5  local APIC address     a 64-bit address replacing the one above
+ *   type 9  processor local x2APIC 32-bit APIC ID and uid (IDs above 254)
+ *   type 10 local x2APIC NMI       32-bit uid (~0: all), flags, LINT#
  *
  * madt_parse() reads only the bytes it is handed and calls nothing, so the
  * host unit tests (tests/unit/test_madt.c) build it on its own, like
@@ -65,10 +67,11 @@
 /* The ISA IRQs an override may remap: the 8259 pair's 16 lines. */
 #define MADT_ISA_IRQS 16
 
+/* From a type-0 entry (8-bit uid and ID) or a type-9 one (32-bit). */
 struct madt_cpu {
-	uint8_t uid;	 /* ACPI processor UID, which NMI entries name */
-	uint8_t apic_id; /* the local APIC's ID */
-	uint32_t flags;	 /* MADT_CPU_* */
+	uint32_t uid;	  /* ACPI processor UID, which NMI entries name */
+	uint32_t apic_id; /* the local APIC's ID */
+	uint32_t flags;	  /* MADT_CPU_* */
 };
 
 struct madt_ioapic {
@@ -84,8 +87,10 @@ struct madt_override {
 	uint16_t flags; /* MPS INTI polarity and trigger */
 };
 
+/* From a type-4 entry (8-bit uid) or a type-10 one (32-bit). */
 struct madt_nmi {
-	uint8_t uid;	/* processor UID, or MADT_NMI_ALL_CPUS */
+	bool all_cpus;	/* uid was 0xff (type 4) or 0xffffffff (type 10) */
+	uint32_t uid;	/* else: the processor's UID */
 	uint16_t flags; /* MPS INTI polarity and trigger */
 	uint8_t lint;	/* 0: LINT0, 1: LINT1 */
 };
@@ -106,6 +111,12 @@ struct madt_info {
 	size_t nmi_count;
 	struct madt_nmi nmis[MADT_MAX_NMIS];
 
+	/* The boot CPU (the APIC ID madt_parse() was given), wherever it is
+	 * in the list: its UID picks its NMI entries. */
+	uint32_t boot_apic_id;
+	bool boot_cpu_listed;
+	uint32_t boot_uid;
+
 	size_t other_count; /* entries of types we do not use */
 	size_t bad_count;   /* known types with a wrong length or value */
 	bool truncated;	    /* an entry ran past the table's end: stopped */
@@ -117,9 +128,11 @@ struct madt_info {
  * signature, a length field that disagrees with @len or is too short, or
  * a bad checksum. A broken entry inside a sound table is counted
  * (bad_count, truncated) and the rest is still used. Never reads outside
- * table[0 .. len-1].
+ * table[0 .. len-1]. @boot_apic_id is the boot CPU's APIC ID: the first
+ * processor entry with that ID gives info->boot_uid.
  */
-int madt_parse(const uint8_t *table, size_t len, struct madt_info *info);
+int madt_parse(const uint8_t *table, size_t len, uint32_t boot_apic_id,
+	       struct madt_info *info);
 
 /* Where ISA IRQ @irq arrives, and how it signals. */
 struct madt_route {

@@ -22,6 +22,7 @@ static const struct ktest tests[] = {
 	{ "irq-controller", "boot", ktest_irq_controller },
 	{ "ioapic-irq", "boot", ktest_ioapic_irq },
 	{ "apic-timer", "boot", ktest_apic_timer },
+	{ "apic-stray-vector", NULL, ktest_apic_stray_vector },
 	{ "fault", NULL, ktest_fault },
 	{ "stack-overflow", NULL, ktest_stack_overflow },
 	{ "reset", NULL, ktest_reset },

@@ -17,6 +17,7 @@ bool ktest_acpi(const struct boot_info *bi);
 bool ktest_irq_controller(const struct boot_info *bi);
 bool ktest_ioapic_irq(const struct boot_info *bi);
 bool ktest_apic_timer(const struct boot_info *bi);
+bool ktest_apic_stray_vector(const struct boot_info *bi);
 bool ktest_fault(const struct boot_info *bi);
 bool ktest_stack_overflow(const struct boot_info *bi);
 bool ktest_reset(const struct boot_info *bi);

@@ -1,6 +1,7 @@
 /*
  * Host tests of the MADT parser (kernel/dev/madt.c) and of the ISA IRQ
- * routing it feeds: tables like QEMU's, the 64-bit address override, and
+ * routing it feeds: tables like QEMU's, the 64-bit address override, the
+ * x2APIC entries, the boot CPU's UID found anywhere in the list, and
  * broken ones: bad checksums, lying lengths, truncated and garbage
  * entries.
  *
@@ -117,7 +118,28 @@ qemu_pc_table(struct table *t)
 	table_finish(t);
 }
 
+static void
+add_x2apic_cpu(struct table *t, uint32_t x2apic_id, uint32_t flags,
+	       uint32_t uid)
+{
+	uint8_t e[16] = { 9, 16, 0, 0 };
+	put32_at(e + 4, x2apic_id);
+	put32_at(e + 8, flags);
+	put32_at(e + 12, uid);
+	put(t, e, sizeof(e));
+}
+
+static void
+add_x2apic_nmi(struct table *t, uint32_t uid, uint16_t flags, uint8_t lint)
+{
+	uint8_t e[12] = { 0xa, 12, (uint8_t)flags, (uint8_t)(flags >> 8) };
+	put32_at(e + 4, uid);
+	e[8] = lint;
+	put(t, e, sizeof(e));
+}
+
 static struct madt_info info;
+static uint32_t boot_apic_id; /* what parse() says the boot CPU's ID is */
 
 /* madt_parse() on an exact-size heap copy of @t's first @len bytes. */
 static int
@@ -131,7 +153,7 @@ parse_len(const struct table *t, size_t len)
 		return -ENOMEM;
 	memcpy(copy, t->b, len);
 	memset(&info, 0xa5, sizeof(info)); /* parse must reset it all */
-	err = madt_parse(copy, len, &info);
+	err = madt_parse(copy, len, boot_apic_id, &info);
 	free(copy);
 	return err;
 }
@@ -167,6 +189,9 @@ qemu_table(void)
 	CHECK_INT(info.nmi_count, 1);
 	CHECK_INT(info.nmis[0].uid, MADT_NMI_ALL_CPUS);
 	CHECK_INT(info.nmis[0].lint, 1);
+	CHECK(info.nmis[0].all_cpus);
+	CHECK(info.boot_cpu_listed);
+	CHECK_INT(info.boot_uid, 0);
 	CHECK_INT(info.other_count, 0);
 	CHECK_INT(info.bad_count, 0);
 	CHECK(!info.truncated);
@@ -307,11 +332,14 @@ garbage_entries(void)
 	add_lapic_nmi(&t, MADT_NMI_ALL_CPUS, 0, 2);
 	/* A type-5 entry too short for its 64-bit address. */
 	put(&t, (const uint8_t[]){ 5, 8, 0, 0, 1, 2, 3, 4 }, 8);
-	/* Types we do not use: an x2APIC entry (9) and a made-up one. */
+	/* x2APIC entries one byte short, and a LINT2 in type 0xa. */
 	put(&t,
-	    (const uint8_t[]){ 9, 16, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
-			       0 },
-	    16);
+	    (const uint8_t[]){ 9, 15, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 },
+	    15);
+	put(&t, (const uint8_t[]){ 0xa, 11, 0, 0, 1, 0, 0, 0, 1, 0, 0 }, 11);
+	add_x2apic_nmi(&t, 0xffffffffu, 0, 2);
+	/* Types we do not use: an NMI source (3) and a made-up one. */
+	put(&t, (const uint8_t[]){ 3, 8, 0, 0, 9, 0, 0, 0 }, 8);
 	put(&t, (const uint8_t[]){ 0x7f, 3, 0xff }, 3);
 	/* A longer-than-needed CPU entry (a future revision): fine. */
 	put(&t, (const uint8_t[]){ 0, 10, 3, 7, 1, 0, 0, 0, 0xee, 0xee }, 10);
@@ -319,7 +347,7 @@ garbage_entries(void)
 	table_finish(&t);
 
 	CHECK_INT(parse(&t), 0);
-	CHECK_INT(info.bad_count, 5);
+	CHECK_INT(info.bad_count, 8);
 	CHECK_INT(info.other_count, 2);
 	CHECK_INT(info.override_count, 0);
 	CHECK_INT(info.nmi_count, 0);
@@ -331,6 +359,67 @@ garbage_entries(void)
 	CHECK_INT(info.ioapic_count, 1);
 	CHECK_INT(info.ioapics[0].id, 2);
 	CHECK(!info.truncated);
+}
+
+/* Types 9 and 0xa: a CPU with a 32-bit APIC ID and UID, and its NMI. */
+static void
+x2apic_entries(void)
+{
+	struct table t;
+
+	table_start(&t, LAPIC_DEFAULT, 0);
+	add_cpu(&t, 0, 0, MADT_CPU_ENABLED);
+	add_x2apic_cpu(&t, 0x1234, MADT_CPU_ENABLED, 0x10001);
+	add_x2apic_nmi(&t, 0x10001, 0xd, 1);
+	add_x2apic_nmi(&t, 0xffffffffu, 0, 0);
+	add_lapic_nmi(&t, MADT_NMI_ALL_CPUS, 0, 1);
+	table_finish(&t);
+
+	boot_apic_id = 0x1234;
+	CHECK_INT(parse(&t), 0);
+	boot_apic_id = 0;
+	CHECK_INT(info.cpu_count, 2);
+	CHECK_INT(info.cpus[1].apic_id, 0x1234);
+	CHECK_INT(info.cpus[1].uid, 0x10001);
+	CHECK_INT(info.cpus[1].flags, MADT_CPU_ENABLED);
+	CHECK(info.boot_cpu_listed);
+	CHECK_INT(info.boot_uid, 0x10001);
+	CHECK_INT(info.nmi_count, 3);
+	CHECK(!info.nmis[0].all_cpus);
+	CHECK_INT(info.nmis[0].uid, 0x10001);
+	CHECK_INT(info.nmis[0].flags, 0xd);
+	CHECK_INT(info.nmis[0].lint, 1);
+	CHECK(info.nmis[1].all_cpus);
+	CHECK_INT(info.nmis[1].lint, 0);
+	CHECK(info.nmis[2].all_cpus); /* type 4's 0xff */
+	CHECK_INT(info.other_count, 0);
+	CHECK_INT(info.bad_count, 0);
+}
+
+/* The boot CPU listed after the array is full: its UID is still known,
+ * so an NMI entry naming that UID can be matched. Not listed: no UID. */
+static void
+boot_cpu_beyond_the_array(void)
+{
+	struct table t;
+
+	table_start(&t, LAPIC_DEFAULT, 0);
+	for (int i = 0; i < MADT_MAX_CPUS + 4; i++)
+		add_cpu(&t, (uint8_t)(100 + i), (uint8_t)i, MADT_CPU_ENABLED);
+	add_lapic_nmi(&t, 100 + MADT_MAX_CPUS + 2, 0, 1);
+	table_finish(&t);
+
+	boot_apic_id = MADT_MAX_CPUS + 2;
+	CHECK_INT(parse(&t), 0);
+	CHECK_INT(info.cpu_count, MADT_MAX_CPUS + 4);
+	CHECK(info.boot_cpu_listed);
+	CHECK_INT(info.boot_uid, 100 + MADT_MAX_CPUS + 2);
+	CHECK_INT(info.nmis[0].uid, info.boot_uid);
+
+	boot_apic_id = 200;
+	CHECK_INT(parse(&t), 0);
+	CHECK(!info.boot_cpu_listed);
+	boot_apic_id = 0;
 }
 
 /* More entries than the arrays hold: the counts still tell the truth. */
@@ -415,6 +504,8 @@ main(void)
 	UNIT_RUN(truncated_entries);
 	UNIT_RUN(zero_length_entry);
 	UNIT_RUN(garbage_entries);
+	UNIT_RUN(x2apic_entries);
+	UNIT_RUN(boot_cpu_beyond_the_array);
 	UNIT_RUN(more_than_fits);
 	UNIT_RUN(isa_routes);
 	UNIT_RUN(inti_flags);
