@@ -98,6 +98,20 @@ fb_type_from_multiboot(uint8_t type)
 	}
 }
 
+/* An RGB framebuffer's colour layout: six bytes, the same in both
+ * versions (red position, red size, green position, green size, blue
+ * position, blue size). */
+static void
+copy_rgb_layout(struct boot_info *bi, const uint8_t color_info[6])
+{
+	bi->fb.red_pos = color_info[0];
+	bi->fb.red_size = color_info[1];
+	bi->fb.green_pos = color_info[2];
+	bi->fb.green_size = color_info[3];
+	bi->fb.blue_pos = color_info[4];
+	bi->fb.blue_size = color_info[5];
+}
+
 /*
  * Multiboot1. The command line starts with the kernel's own file name
  * ("/boot/sprout.elf init=/bin/sh"): drop that first word.
@@ -170,6 +184,8 @@ mb1_parse(paddr_t info_pa, uintptr_t off, struct boot_info *bi)
 		bi->fb.width = info->framebuffer_width;
 		bi->fb.height = info->framebuffer_height;
 		bi->fb.bpp = info->framebuffer_bpp;
+		if (info->framebuffer_type == MB_FB_TYPE_RGB)
+			copy_rgb_layout(bi, info->color_info);
 		bi->vga_text = bi->fb.type == BOOT_FB_EGA_TEXT;
 	}
 	return 0;
@@ -213,12 +229,7 @@ mb2_parse_framebuffer(const struct mb2_tag_framebuffer *tag,
 			return fail(
 				bi,
 				"the Multiboot2 framebuffer tag has no colour layout");
-		bi->fb.red_pos = tag->color_info[0];
-		bi->fb.red_size = tag->color_info[1];
-		bi->fb.green_pos = tag->color_info[2];
-		bi->fb.green_size = tag->color_info[3];
-		bi->fb.blue_pos = tag->color_info[4];
-		bi->fb.blue_size = tag->color_info[5];
+		copy_rgb_layout(bi, tag->color_info);
 	}
 	bi->vga_text =
 		tag->type == MB_FB_TYPE_EGA_TEXT && tag->addr == VGA_TEXT_PHYS;

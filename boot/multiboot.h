@@ -77,9 +77,11 @@ struct mb1_info {
 	uint64_t framebuffer_addr;
 	uint32_t framebuffer_pitch, framebuffer_width, framebuffer_height;
 	uint8_t framebuffer_bpp, framebuffer_type;
-	uint8_t color_info[6];
+	uint8_t color_info[6]; /* RGB: red pos, size, green pos, size, ... */
 } __packed;
 _Static_assert(sizeof(struct mb1_info) == 116, "Multiboot1 info layout");
+_Static_assert(offsetof(struct mb1_info, color_info) == 110,
+	       "Multiboot1 colour layout: bytes 110-115");
 
 /* One Multiboot1 memory-map entry. Note: @size counts the bytes after it,
  * so the next entry starts at (char *)entry + entry->size + 4. */

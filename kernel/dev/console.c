@@ -36,6 +36,13 @@ console_map(void)
 }
 
 void
+console_panic(void)
+{
+	if (present & CONSOLE_FB)
+		fb_panic();
+}
+
+void
 console_select(unsigned mask)
 {
 	selected = mask;

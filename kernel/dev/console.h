@@ -35,6 +35,9 @@ void console_init(const struct boot_info *bi);
 /* Once the kernel's page tables exist: move the framebuffer console to
  * its own write-combining mapping. */
 void console_map(void);
+/* A panic has begun, interrupts off: make sure its report reaches every
+ * screen, whatever the consoles were in the middle of. */
+void console_panic(void);
 /* Keep only the consoles in @mask (those that exist). */
 void console_select(unsigned mask);
 /* Which consoles exist, and which are selected: CONSOLE_* bits. */

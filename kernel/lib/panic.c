@@ -14,6 +14,7 @@
 #include "kernel/lib/panic.h"
 #include "kernel/cpu/trap.h"
 #include "kernel/cpu/x86.h"
+#include "kernel/dev/console.h"
 #include "kernel/dev/power.h"
 #include "kernel/lib/backtrace.h"
 #include "kernel/lib/format.h"
@@ -100,6 +101,7 @@ panic_begin(void)
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
 		return false;
 	printk_force_unlock();
+	console_panic(); /* the screen too, even mid-drawing or before fb_map */
 	return true;
 }
 

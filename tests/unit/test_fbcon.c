@@ -164,18 +164,51 @@ check_screen(const struct fake_fb *fb, const uint8_t *want, int line)
 		free(want_);                                                \
 	} while (0)
 
+static uint16_t cells[64 * 1024];
+static uint32_t shown[64 * 1024];
+
+/* What fb.c does: whoever is told to draw draws until nothing is left. */
+static void
+draw_if_drawer(struct fbcon *con, bool drawer)
+{
+	if (!drawer)
+		return;
+	do
+		fbcon_draw(con);
+	while (!fbcon_draw_done(con));
+}
+
 static void
 write_str(struct fbcon *con, const char *s, uint8_t attr)
 {
-	fbcon_write(con, s, strlen(s), attr);
+	draw_if_drawer(con, fbcon_write(con, s, strlen(s), attr));
+}
+
+/* A console on @fb, its screen cleared, as after fb_map(). */
+static bool
+start(struct fbcon *con, struct fake_fb *fb, const struct font *f)
+{
+	if (!fbcon_init(con, &fb->s, f, cells, shown, ARRAY_SIZE(cells)))
+		return false;
+	draw_if_drawer(con, fbcon_set_pixels(con, fb->mem));
+	return true;
+}
+
+/* Nothing was drawn at all: every byte is still the guard. */
+static bool
+untouched(const struct fake_fb *fb)
+{
+	for (size_t i = 0; i < fb->size; i++)
+		if (fb->mem[i] != GUARD)
+			return false;
+	return true;
 }
 
 /* --- The cases ------------------------------------------------------ */
 
-static uint16_t cells[64 * 1024];
-
-/* A fresh console is blank, with the cursor at the top left; the
- * margins (here 3 pixels right, 5 below) are cleared too. */
+/* fbcon_init() draws nothing. Once it has pixels, a fresh console is
+ * blank, with the cursor at the top left; the margins (here 3 pixels
+ * right, 5 below) are cleared too. */
 static void
 blank_screen(void)
 {
@@ -183,9 +216,11 @@ blank_screen(void)
 	struct fbcon con;
 	static const char *const none[] = { "" };
 
-	CHECK(fbcon_init(&con, &fb.s, &font8, cells, ARRAY_SIZE(cells)));
+	CHECK(fbcon_init(&con, &fb.s, &font8, cells, shown, ARRAY_SIZE(cells)));
+	CHECK(untouched(&fb));
 	CHECK_INT(con.columns, 5);
 	CHECK_INT(con.rows, 2);
+	draw_if_drawer(&con, fbcon_set_pixels(&con, fb.mem));
 	CHECK_SCREEN(fb, &font8, 1, none, 0x07, 0, 0);
 	free(fb.mem);
 }
@@ -197,7 +232,7 @@ text_at_32bpp(void)
 	struct fbcon con;
 	static const char *const lines[] = { "Hello", "world!" };
 
-	CHECK(fbcon_init(&con, &fb.s, &font8, cells, ARRAY_SIZE(cells)));
+	CHECK(start(&con, &fb, &font8));
 	write_str(&con, "Hello\nworld!", 0x07);
 	CHECK_SCREEN(fb, &font8, 1, lines, 0x07, 1, 6);
 	free(fb.mem);
@@ -214,8 +249,7 @@ text_at_24bpp_odd_pitch(void)
 		struct fake_fb fb = fake_fb(74, 50, l, 7);
 		struct fbcon con;
 		CHECK_INT(fb.s.pitch % 2, 1);
-		CHECK(fbcon_init(&con, &fb.s, &font8, cells,
-				 ARRAY_SIZE(cells)));
+		CHECK(start(&con, &fb, &font8));
 		write_str(&con, "Sprout $\n~{|}", 0x0e);
 		CHECK_SCREEN(fb, &font8, 1, lines, 0x0e, 1, 4);
 		free(fb.mem);
@@ -229,7 +263,7 @@ text_at_16bpp(void)
 	struct fbcon con;
 	static const char *const lines[] = { "5:6:5" };
 
-	CHECK(fbcon_init(&con, &fb.s, &font8, cells, ARRAY_SIZE(cells)));
+	CHECK(start(&con, &fb, &font8));
 	write_str(&con, "5:6:5", 0x0c);
 	CHECK_SCREEN(fb, &font8, 1, lines, 0x0c, 0, 5);
 	free(fb.mem);
@@ -251,8 +285,11 @@ colours(void)
 			   !(glyph_bits['Y' * 16 + y] >> (7 - x) & 1)))
 		if (++x == 8)
 			x = 0, y++;
-	CHECK(fbcon_init(&con, &fb.s, &font8, cells, 1024));
-	CHECK(fbcon_init(&con24, &fb24.s, &font8, cells + 1024, 1024));
+	CHECK(fbcon_init(&con, &fb.s, &font8, cells, shown, 1024));
+	CHECK(fbcon_init(&con24, &fb24.s, &font8, cells + 1024, shown + 1024,
+			 1024));
+	draw_if_drawer(&con, fbcon_set_pixels(&con, fb.mem));
+	draw_if_drawer(&con24, fbcon_set_pixels(&con24, fb24.mem));
 	write_str(&con, "EY", 0x0c);
 	write_str(&con24, "E", 0x0e);
 	uint8_t *p = fb.mem + y * fb.s.pitch + x * 4;
@@ -274,7 +311,7 @@ control_characters(void)
 	static const char *const lines[] = { "cb", "aXc", "        x",
 					     "123456789012" };
 
-	CHECK(fbcon_init(&con, &fb.s, &font8, cells, ARRAY_SIZE(cells)));
+	CHECK(start(&con, &fb, &font8));
 	write_str(&con, "ab\rc\nabc\b\bX\n\tx\n123456789012", 0x07);
 	/* 12 characters filled row 3; the wrap waits for the next one,
 	 * and the cursor shows on the last column meanwhile. */
@@ -300,7 +337,7 @@ scrolling(void)
 	struct fbcon con;
 	static const char *const lines[] = { "two", "three", "four" };
 
-	CHECK(fbcon_init(&con, &fb.s, &font8, cells, ARRAY_SIZE(cells)));
+	CHECK(start(&con, &fb, &font8));
 	write_str(&con, "one\ntwo\nthree\nfour", 0x07);
 	CHECK_INT(con.row, 2);
 	CHECK_SCREEN(fb, &font8, 1, lines, 0x07, 2, 4);
@@ -320,7 +357,7 @@ scrolling_draws_only_changes(void)
 	struct fake_fb fb = fake_fb(16, 32, XRGB32, 0); /* 2 x 2 cells */
 	struct fbcon con;
 
-	CHECK(fbcon_init(&con, &fb.s, &font8, cells, ARRAY_SIZE(cells)));
+	CHECK(start(&con, &fb, &font8));
 	write_str(&con, "ab\n", 0x07);
 	write_str(&con, "a", 0x07);
 	fb.mem[0] = 0x42;     /* cell (0, 0): "a" before and after the scroll */
@@ -338,20 +375,101 @@ text_before_pixels(void)
 {
 	struct fake_fb fb = fake_fb(64, 48, RGB24, 3);
 	struct fbcon con;
-	uint8_t *mem = fb.s.pixels;
 	static const char *const lines[] = { "early", "text" };
 
-	fb.s.pixels = NULL;
-	CHECK(fbcon_init(&con, &fb.s, &font8, cells, ARRAY_SIZE(cells)));
-	write_str(&con, "early\ntext", 0x07);
+	CHECK(fbcon_init(&con, &fb.s, &font8, cells, shown, ARRAY_SIZE(cells)));
+	CHECK(!fbcon_write(&con, "early\ntext", 10, 0x07));
+	CHECK(untouched(&fb));
+	draw_if_drawer(&con, fbcon_set_pixels(&con, fb.mem));
+	CHECK_SCREEN(fb, &font8, 1, lines, 0x07, 1, 4);
+	free(fb.mem);
+}
+
+/* A write that scrolls many times is drawn once, from the cells as they
+ * end up: here eight lines through a 3-row screen end with the same
+ * three lines showing, the cursor where it was, so nothing at all is
+ * drawn (the scribbles on the screen stay). Before, each scroll redrew
+ * the screen. */
+static void
+many_scrolls_drawn_once(void)
+{
+	struct fake_fb fb = fake_fb(40, 48, XRGB32, 0); /* 5 x 3 cells */
+	struct fbcon con;
+	static const char *const lines[] = { "xx", "yy", "zz" };
+
+	CHECK(start(&con, &fb, &font8));
+	write_str(&con, "xx\nyy\nzz", 0x07);
+	CHECK_SCREEN(fb, &font8, 1, lines, 0x07, 2, 2);
+	memset(fb.mem, 0x42, fb.size);
+	write_str(&con, "\naa\nbb\ncc\nxx\nyy\nzz", 0x07);
+	CHECK_INT(con.row, 2);
+	CHECK_INT(con.column, 2);
 	for (size_t i = 0; i < fb.size; i++)
-		if (mem[i] != GUARD) {
-			CHECK(!"something was drawn without pixels");
+		if (fb.mem[i] != 0x42) {
+			CHECK(!"a cell was drawn that had not changed");
 			break;
 		}
-	fbcon_set_pixels(&con, mem);
-	CHECK_SCREEN(fb, &font8, 1, lines, 0x07, 1, 4);
-	free(mem);
+	free(fb.mem);
+}
+
+/* An interrupt handler that writes while the drawer is drawing changes
+ * only the cells, and the drawer goes round again before it stops: the
+ * loop fb.c runs, taken apart step by step. */
+static void
+writer_interrupting_the_drawer(void)
+{
+	struct fake_fb fb = fake_fb(64, 32, BGR24, 1); /* 8 x 2 cells */
+	struct fbcon con;
+	static const char *const lines[] = { "task", "irq" };
+
+	CHECK(start(&con, &fb, &font8));
+	CHECK(fbcon_write(&con, "task\n", 5, 0x07)); /* the drawer */
+	fbcon_draw(&con);
+	/* The interrupt: a drawer is at work, so the cells only. */
+	CHECK(!fbcon_write(&con, "irq", 3, 0x07));
+	CHECK(!fbcon_draw_done(&con)); /* the drawer sees it */
+	fbcon_draw(&con);
+	CHECK(fbcon_draw_done(&con));
+	CHECK_SCREEN(fb, &font8, 1, lines, 0x07, 1, 3);
+	/* Nobody is drawing any more: the next writer draws. */
+	CHECK(fbcon_write(&con, "", 0, 0x07));
+	fbcon_draw(&con);
+	CHECK(fbcon_draw_done(&con));
+	free(fb.mem);
+}
+
+/* A panic that interrupted the drawer (which will never finish, and
+ * may have left a cell half drawn) still gets its report on screen, and
+ * the whole grid is redrawn. Before any pixels, fbcon_take_over() gives
+ * it somewhere to draw (this screen has no margins: nothing clears
+ * them, as fbcon_set_pixels() would). */
+static void
+panic_takes_over(void)
+{
+	struct fake_fb fb = fake_fb(40, 32, RGB565, 2); /* 5 x 2 cells */
+	struct fbcon con;
+	static const char *const lines[] = { "boot", "PANIC" };
+
+	CHECK(start(&con, &fb, &font8));
+	write_str(&con, "boot\n", 0x0c);
+	CHECK(fbcon_write(&con, "", 0, 0x0c)); /* a drawer, never done */
+	for (uint32_t y = 0; y < 16; y++)      /* its cells half drawn */
+		memset(fb.mem + y * fb.s.pitch, 0x42, 40 * 2);
+	CHECK(!fbcon_write(&con, "lost?", 5, 0x0c));
+	fbcon_take_over(&con, NULL);
+	write_str(&con, "\rPANIC", 0x0c);
+	CHECK_SCREEN(fb, &font8, 1, lines, 0x0c, 1, 4);
+	free(fb.mem);
+
+	/* Before fbcon_set_pixels(): the early pixels, the cells so far. */
+	fb = fake_fb(40, 32, RGB565, 2);
+	CHECK(fbcon_init(&con, &fb.s, &font8, cells, shown, ARRAY_SIZE(cells)));
+	CHECK(!fbcon_write(&con, "boot\n", 5, 0x0c));
+	CHECK(untouched(&fb));
+	fbcon_take_over(&con, fb.mem);
+	write_str(&con, "PANIC", 0x0c);
+	CHECK_SCREEN(fb, &font8, 1, lines, 0x0c, 1, 4);
+	free(fb.mem);
 }
 
 /* Glyphs wider than a byte a row. */
@@ -363,7 +481,7 @@ wide_font(void)
 	static const char *const lines[] = { "wide", "ok" };
 
 	make_font(&font12);
-	CHECK(fbcon_init(&con, &fb.s, &font12, cells, ARRAY_SIZE(cells)));
+	CHECK(start(&con, &fb, &font12));
 	write_str(&con, "wideok", 0x07);
 	CHECK_SCREEN(fb, &font12, 1, lines, 0x07, 1, 2);
 	free(fb.mem);
@@ -378,7 +496,7 @@ big_screen_scale(void)
 	struct fbcon con;
 	static const char *const lines[] = { "big" };
 
-	CHECK(fbcon_init(&con, &fb.s, &font8, cells, ARRAY_SIZE(cells)));
+	CHECK(start(&con, &fb, &font8));
 	CHECK_INT(con.cell_width, 16);
 	CHECK_INT(con.columns, 160);
 	CHECK_INT(con.rows, 45);
@@ -394,7 +512,7 @@ grid_fits_the_cells(void)
 	struct fake_fb fb = fake_fb(800, 600, XRGB32, 0); /* 100 x 37 */
 	struct fbcon con;
 
-	CHECK(fbcon_init(&con, &fb.s, &font8, cells, 1000));
+	CHECK(fbcon_init(&con, &fb.s, &font8, cells, shown, 1000));
 	CHECK_INT(con.columns, 100);
 	CHECK_INT(con.rows, 10);
 	free(fb.mem);
@@ -409,14 +527,14 @@ refuses_bad_formats(void)
 	struct fbcon con;
 
 	s = fb.s, s.bytes_per_pixel = 1;
-	CHECK(!fbcon_init(&con, &s, &font8, cells, ARRAY_SIZE(cells)));
+	CHECK(!fbcon_init(&con, &s, &font8, cells, shown, ARRAY_SIZE(cells)));
 	s = fb.s, s.pitch = 64 * 4 - 1;
-	CHECK(!fbcon_init(&con, &s, &font8, cells, ARRAY_SIZE(cells)));
+	CHECK(!fbcon_init(&con, &s, &font8, cells, shown, ARRAY_SIZE(cells)));
 	s = fb.s, s.red_pos = 30; /* past the 32 bits of a pixel */
-	CHECK(!fbcon_init(&con, &s, &font8, cells, ARRAY_SIZE(cells)));
+	CHECK(!fbcon_init(&con, &s, &font8, cells, shown, ARRAY_SIZE(cells)));
 	s = fb.s, s.width = 4; /* narrower than one glyph */
-	CHECK(!fbcon_init(&con, &s, &font8, cells, ARRAY_SIZE(cells)));
-	CHECK(!fbcon_init(&con, &fb.s, &font8, cells, 0));
+	CHECK(!fbcon_init(&con, &s, &font8, cells, shown, ARRAY_SIZE(cells)));
+	CHECK(!fbcon_init(&con, &fb.s, &font8, cells, shown, 0));
 	free(fb.mem);
 }
 
@@ -434,6 +552,9 @@ main(void)
 	UNIT_RUN(scrolling);
 	UNIT_RUN(scrolling_draws_only_changes);
 	UNIT_RUN(text_before_pixels);
+	UNIT_RUN(many_scrolls_drawn_once);
+	UNIT_RUN(writer_interrupting_the_drawer);
+	UNIT_RUN(panic_takes_over);
 	UNIT_RUN(wide_font);
 	UNIT_RUN(big_screen_scale);
 	UNIT_RUN(grid_fits_the_cells);

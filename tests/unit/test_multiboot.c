@@ -150,6 +150,36 @@ mb1_framebuffer_means_no_text_mode(void)
 	CHECK_INT(bi.fb.width, 1024);
 }
 
+/* GRUB's "multiboot" command on UEFI: an RGB framebuffer whose colour
+ * layout sits in bytes 110-115 of the information, written here by
+ * offset, as the specification gives them, not through the struct. */
+static void
+mb1_rgb_framebuffer_colour_layout(void)
+{
+	struct mb1_info *info = mb1_build();
+	uint8_t *raw = at(MB1_INFO);
+	static const uint8_t layout[6] = { 16, 8, 8, 8, 0, 8 };
+
+	info->flags |= MB1_INFO_FRAMEBUFFER;
+	info->framebuffer_type = MB_FB_TYPE_RGB;
+	info->framebuffer_addr = 0x80000000;
+	info->framebuffer_pitch = 4096;
+	info->framebuffer_width = 1024;
+	info->framebuffer_height = 768;
+	info->framebuffer_bpp = 32;
+	memcpy(raw + 110, layout, sizeof(layout));
+	CHECK_INT(multiboot_parse(MB1_BOOT_MAGIC, MB1_INFO, offset(), &bi), 0);
+	CHECK_INT(bi.fb.type, BOOT_FB_RGB);
+	CHECK_INT(bi.fb.bpp, 32);
+	CHECK_INT(bi.fb.red_pos, 16);
+	CHECK_INT(bi.fb.red_size, 8);
+	CHECK_INT(bi.fb.green_pos, 8);
+	CHECK_INT(bi.fb.green_size, 8);
+	CHECK_INT(bi.fb.blue_pos, 0);
+	CHECK_INT(bi.fb.blue_size, 8);
+	CHECK(!bi.vga_text);
+}
+
 static void
 wrong_magic(void)
 {
@@ -375,6 +405,7 @@ main(void)
 	UNIT_RUN(mb1_short_mmap_entry_is_an_error);
 	UNIT_RUN(mb1_module_ending_before_start);
 	UNIT_RUN(mb1_framebuffer_means_no_text_mode);
+	UNIT_RUN(mb1_rgb_framebuffer_colour_layout);
 	UNIT_RUN(wrong_magic);
 	UNIT_RUN(mb2_complete);
 	UNIT_RUN(mb2_rgb_framebuffer);
