@@ -60,6 +60,18 @@ console_selected(void)
 	return present & selected;
 }
 
+bool
+console_hold(void)
+{
+	return (present & selected & CONSOLE_FB) && fb_hold();
+}
+
+void
+console_release(bool held)
+{
+	fb_release(held);
+}
+
 void
 console_write_colour(const char *s, size_t n, enum console_colour colour)
 {

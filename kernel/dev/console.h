@@ -43,6 +43,12 @@ void console_select(unsigned mask);
 /* Which consoles exist, and which are selected: CONSOLE_* bits. */
 unsigned console_present(void);
 unsigned console_selected(void);
+/* Around a write made with interrupts off: console_hold() before them,
+ * console_release(its result) after, with interrupts on again, so that
+ * the slow part (drawing pixels) runs with interrupts as the caller had
+ * them. Writes work without these too. */
+bool console_hold(void);
+void console_release(bool held);
 /* Write to every selected console, in the normal colour. */
 void console_write(const char *s, size_t n);
 void console_write_colour(const char *s, size_t n, enum console_colour colour);

@@ -136,6 +136,24 @@ fb_write(const char *s, size_t n, uint8_t colour)
 		fb_draw();
 }
 
+bool
+fb_hold(void)
+{
+	if (!fb_ready)
+		return false;
+	uint64_t flags = irq_save();
+	bool drawer = fbcon_claim(&fb_console);
+	irq_restore(flags);
+	return drawer;
+}
+
+void
+fb_release(bool held)
+{
+	if (held)
+		fb_draw();
+}
+
 void
 fb_panic(void)
 {

@@ -26,6 +26,12 @@ bool fb_map(void);
 /* Write @n bytes in @colour (a VGA attribute, enum console_colour). */
 void fb_write(const char *s, size_t n, uint8_t colour);
 
+/* Around writes made with interrupts off (printk's): fb_hold() takes the
+ * drawer's part first, if it is free, so the writes only change cells;
+ * fb_release(what fb_hold returned), with interrupts back on, draws them. */
+bool fb_hold(void);
+void fb_release(bool held);
+
 /* A panic has begun, interrupts off: draw its report whatever the
  * console was doing, even before fb_map() if the framebuffer is in the
  * early direct map. */

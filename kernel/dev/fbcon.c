@@ -247,8 +247,7 @@ fbcon_init(struct fbcon *con, const struct fb_surface *screen,
 	return true;
 }
 
-/* Become the drawer, if nobody is and there is somewhere to draw. */
-static bool
+bool
 fbcon_claim(struct fbcon *con)
 {
 	if (con->drawing || !con->screen.pixels)

@@ -99,6 +99,12 @@ bool fbcon_init(struct fbcon *con, const struct fb_surface *screen,
 		const struct font *font, uint16_t *cells, uint32_t *shown,
 		size_t max_cells);
 
+/* Interrupts off. Become the drawer before writing, if nobody is and
+ * there is somewhere to draw: then writes made meanwhile, with
+ * interrupts off, only change the cells, and the caller draws them all
+ * afterwards, as fbcon_write()'s drawer does. */
+bool fbcon_claim(struct fbcon *con);
+
 /* Interrupts off. Write @n bytes in colour @attr, handling \n \r \b \t,
  * and leave the cursor after them; only the cells change. True: the
  * caller is now the drawer and must draw (fbcon_draw() until

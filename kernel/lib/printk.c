@@ -73,6 +73,10 @@ vprintk(enum log_level level, const char *fmt, va_list ap)
 	if (len >= (int)sizeof(text))
 		len = sizeof(text) - 1; /* truncated; keep what fits */
 
+	/* The lock keeps interrupts off; drawing on a framebuffer console
+	 * can take milliseconds, so it happens after, with interrupts as
+	 * they were (console_hold/console_release). */
+	bool held = console_hold();
 	uint64_t flags = spin_lock_irqsave(&printk_lock);
 	/* Write line by line so every line gets its timestamp; a message
 	 * without a final newline leaves the line open for the next one. */
@@ -94,6 +98,7 @@ vprintk(enum log_level level, const char *fmt, va_list ap)
 		}
 	}
 	spin_unlock_irqrestore(&printk_lock, flags);
+	console_release(held);
 }
 
 void

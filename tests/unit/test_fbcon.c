@@ -438,6 +438,34 @@ writer_interrupting_the_drawer(void)
 	free(fb.mem);
 }
 
+/* printk's way: claim the drawer's part first, write with interrupts
+ * off (cells only, nothing drawn yet), then draw it all at once. A
+ * second claim while the first is held fails, as a nested printk's does. */
+static void
+claim_then_write(void)
+{
+	struct fake_fb fb = fake_fb(64, 32, XRGB32, 4); /* 8 x 2 cells */
+	struct fbcon con;
+	static const char *const lines[] = { "held", "line" };
+
+	CHECK(start(&con, &fb, &font8));
+	uint8_t *before = malloc(fb.size);
+	memcpy(before, fb.mem, fb.size);
+	CHECK(fbcon_claim(&con));
+	CHECK(!fbcon_claim(&con));
+	CHECK(!fbcon_write(&con, "held\n", 5, 0x07));
+	CHECK(!fbcon_write(&con, "line", 4, 0x07));
+	CHECK(memcmp(before, fb.mem, fb.size) == 0); /* nothing drawn yet */
+	free(before);
+	fbcon_draw(&con);
+	CHECK(fbcon_draw_done(&con));
+	CHECK_SCREEN(fb, &font8, 1, lines, 0x07, 1, 4);
+	/* Released: the next claim succeeds. */
+	CHECK(fbcon_claim(&con));
+	CHECK(fbcon_draw_done(&con));
+	free(fb.mem);
+}
+
 /* A panic that interrupted the drawer (which will never finish, and
  * may have left a cell half drawn) still gets its report on screen, and
  * the whole grid is redrawn. Before any pixels, fbcon_take_over() gives
@@ -554,6 +582,7 @@ main(void)
 	UNIT_RUN(text_before_pixels);
 	UNIT_RUN(many_scrolls_drawn_once);
 	UNIT_RUN(writer_interrupting_the_drawer);
+	UNIT_RUN(claim_then_write);
 	UNIT_RUN(panic_takes_over);
 	UNIT_RUN(wide_font);
 	UNIT_RUN(big_screen_scale);
