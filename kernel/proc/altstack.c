@@ -18,7 +18,7 @@
  * The state is per thread (struct altstack in sched/task.h), as on
  * Linux: fork copies it, a new thread (CLONE_VM without CLONE_VFORK)
  * and execve start without one. Everything here follows Linux's
- * do_sigaltstack and get_sigframe; docs/signals.md, section 6a.
+ * do_sigaltstack and get_sigframe; docs/signals.md, end of section 6.
  */
 #include "kernel/cpu/trap.h"
 #include "kernel/lib/errno.h"
