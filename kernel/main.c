@@ -18,6 +18,7 @@
 #include "kernel/dev/console.h"
 #include "kernel/dev/irq_controller.h"
 #include "kernel/dev/power.h"
+#include "kernel/fs/memdev.h"
 #include "kernel/fs/procfs.h"
 #include "kernel/fs/tty.h"
 #include "kernel/fs/vfs.h"
@@ -250,6 +251,7 @@ kmain(uint32_t magic, paddr_t info_pa)
 		trace_enable();                 /* trace=sched */
 	initramfs_unpack();                     /* the file tree */
 	tty_init();                             /* /dev/console: keys in */
+	memdev_init();                          /* /dev/null, /dev/zero */
 	procfs_init();                          /* /proc: processes as files */
 	syscall_init();                         /* the syscall instruction */
 	fpu_init();                             /* SSE, for user programs */

@@ -75,6 +75,7 @@ static const syscall_fn syscall_table[SYSCALL_NAMES] = {
 	[124] = sys_getsid,
 	[127] = sys_rt_sigpending,
 	[130] = sys_rt_sigsuspend,
+	[131] = sys_sigaltstack,
 	[158] = sys_arch_prctl,
 	[169] = sys_reboot,
 	[186] = sys_gettid,

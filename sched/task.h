@@ -56,6 +56,14 @@ struct sigsource {
 	uint64_t addr;	/* a fault's address */
 };
 
+/* A thread's alternate signal stack, as sigaltstack set it (Linux's
+ * sas_ss_sp, sas_ss_size, sas_ss_flags; kernel/proc/altstack.c). */
+struct altstack {
+	vaddr_t sp;	/* its lowest address */
+	uint64_t size;	/* its bytes; 0: there is none */
+	uint32_t flags; /* as given: SS_DISABLE, SS_AUTODISARM, ... */
+};
+
 struct task {
 	int tid;
 	char name[TASK_NAME_MAX];
@@ -92,10 +100,11 @@ struct task {
 	uint64_t sigmask; /* signals this thread blocks */
 	uint64_t pending; /* signals sent to this thread, not yet taken */
 	struct sigsource pending_from[64]; /* who sent each, for siginfo */
-	uint64_t saved_mask;	 /* rt_sigsuspend: the mask to put back */
-	bool restore_mask;	 /* ... after the next handler (or return) */
-	uint64_t syscall_nr;	 /* the system call in progress: SA_RESTART */
-	struct sighand *sighand; /* signal actions (shared: CLONE_SIGHAND) */
+	uint64_t saved_mask;	  /* rt_sigsuspend: the mask to put back */
+	bool restore_mask;	  /* ... after the next handler (or return) */
+	uint64_t syscall_nr;	  /* the system call in progress: SA_RESTART */
+	struct sighand *sighand;  /* signal actions (shared: CLONE_SIGHAND) */
+	struct altstack altstack; /* where SA_ONSTACK handlers run */
 
 	/* Kernel threads: what to run, and the result. */
 	void (*entry)(void *arg);

@@ -71,6 +71,8 @@ struct file_ops {
 	void (*release)(struct file *f);
 	/* Readiness for poll: POLLIN, POLLOUT, POLLHUP, POLLERR bits. */
 	unsigned (*poll)(struct file *f);
+	/* lseek on a device; without it, devices and pipes say -ESPIPE. */
+	long (*lseek)(struct file *f, int64_t offset, int whence);
 };
 
 /*

@@ -404,6 +404,7 @@ do_execve(char *path, struct exec_args *args)
 	for (int i = 0; i < 64; i++) /* handlers do not survive, SIG_IGN does */
 		if (t->sighand->actions[i].handler > 1)
 			t->sighand->actions[i] = (struct sigaction_k){ 0 };
+	altstack_reset(t); /* it was memory of the old image */
 	struct mm *old = t->mm;
 	t->mm = mm;
 	mm_activate(mm);

@@ -229,6 +229,12 @@ process_clone(struct trap_frame *tf, uint64_t flags, uint64_t new_sp,
 	child->fs_base = flags & CLONE_SETTLS ? tls : parent->fs_base;
 	fpu_save(&child->fpu); /* the parent's live registers */
 	child->sigmask = parent->sigmask;
+	/* A thread has a stack of its own, so not its creator's alternate
+	 * one either; fork and vfork keep it (Linux's rule). */
+	if ((flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM)
+		altstack_reset(child);
+	else
+		child->altstack = parent->altstack;
 	child->exit_signal = flags & CLONE_THREAD ? 0 : (int)(flags & CSIGNAL);
 	wait_queue_init(&child->vfork_waiters, "vfork");
 	*child->tf = *tf;

@@ -21,6 +21,9 @@
  *
  *   rip = the handler, rdi = the signal number
  *
+ * A handler with SA_ONSTACK gets its frame on the thread's alternate
+ * stack instead, when it has one and is not already on it (altstack.c).
+ *
  * When the handler returns, it lands in sa_restorer (musl's __restore_rt:
  * "mov $15, %eax; syscall"), and rt_sigreturn puts every register back
  * from the frame. The layout is Linux's, so musl (and debuggers) read it.
@@ -30,6 +33,7 @@
 #include "kernel/cpu/trap.h"
 #include "kernel/cpu/x86.h"
 #include "kernel/lib/errno.h"
+#include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
@@ -63,12 +67,11 @@ _Static_assert(sizeof(struct sigcontext_k) == 256, "Linux's sigcontext");
 
 struct ucontext_k {
 	uint64_t flags, link;
-	uint64_t stack_sp;
-	int32_t stack_flags, pad;
-	uint64_t stack_size;
+	struct stack_k stack; /* the alternate stack, as it was set */
 	struct sigcontext_k mc;
 	uint64_t sigmask;
 };
+_Static_assert(sizeof(struct stack_k) == 24, "Linux's stack_t");
 
 struct siginfo_k {
 	int32_t signo, errno_, code, pad;
@@ -119,11 +122,23 @@ frame_setup(struct trap_frame *tf, int sig, const struct sigaction_k *act,
 
 	if (!(act->flags & SA_RESTORER))
 		return -EFAULT; /* on x86-64 a handler needs one to return */
+	/* Already on the alternate stack (a signal inside a handler that
+	 * runs there): the frame goes below, on it too. */
+	bool nested = altstack_on(t, tf->rsp);
 	vaddr_t sp = tf->rsp - RED_ZONE;
+	vaddr_t alt_top = act->flags & SA_ONSTACK ? altstack_top_for(t, sp) : 0;
+	if (alt_top)
+		sp = alt_top; /* no red zone to skip: nobody runs there */
 	vaddr_t fpstate = ALIGN_DOWN(sp - sizeof(fpu), 64);
 	/* At the handler's first instruction rsp + 8 must be 16-aligned,
 	 * as after a call. */
 	vaddr_t frame_at = ALIGN_DOWN(fpstate - sizeof(frame), 16) - 8;
+	/* A frame that would not fit on the alternate stack is not written
+	 * below it, over whatever lies there: the process dies instead. */
+	if ((nested || alt_top) && !altstack_contains(t, frame_at)) {
+		pr_info("%s[%d] overflowed sigaltstack\n", t->name, t->pid);
+		return -EFAULT;
+	}
 
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = act->restorer;
@@ -139,6 +154,10 @@ frame_setup(struct trap_frame *tf, int sig, const struct sigaction_k *act,
 	mc->trapno = tf->vector < VECTOR_EXCEPTIONS ? tf->vector : 0;
 	mc->cr2 = from->addr;
 	mc->fpstate = fpstate;
+	/* The setting as it stands, which rt_sigreturn puts back. */
+	frame.uc.stack.sp = t->altstack.sp;
+	frame.uc.stack.flags = (int32_t)t->altstack.flags;
+	frame.uc.stack.size = t->altstack.size;
 	uint64_t old_mask = t->restore_mask ? t->saved_mask : t->sigmask;
 	mc->oldmask = old_mask;
 	frame.uc.sigmask = old_mask;
@@ -169,6 +188,11 @@ frame_setup(struct trap_frame *tf, int sig, const struct sigaction_k *act,
 		      (act->flags & SA_NODEFER ? 0 : 1ull << (sig - 1))) &
 		     ~SIGNAL_UNBLOCKABLE;
 	t->restore_mask = false;
+	/* SS_AUTODISARM: no alternate stack while the handler runs, so a
+	 * handler may switch stacks (swapcontext) and still take signals;
+	 * rt_sigreturn puts the setting back from uc.stack. */
+	if (t->altstack.flags & SS_AUTODISARM)
+		altstack_reset(t);
 	/* The handler starts with a clean FPU, as on Linux. */
 	fpu_reset(&t->fpu);
 	fpu_restore(&t->fpu);
@@ -305,6 +329,10 @@ sys_rt_sigreturn(const struct syscall_args *a)
 	t->fpu = fpu;
 	fpu_restore(&t->fpu);
 	t->sigmask = frame.uc.sigmask & ~SIGNAL_UNBLOCKABLE;
+	/* The alternate stack as the frame says, as seen from the stack
+	 * pointer just restored. Refusals are ignored, as on Linux: the
+	 * interrupted code may itself run on it (-EPERM). */
+	(void)altstack_set(t, &frame.uc.stack, tf->rsp);
 	return (long)tf->rax; /* the dispatcher puts it back in rax */
 }
 

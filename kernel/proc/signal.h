@@ -123,6 +123,33 @@ bool signal_default_stops(int sig);
  * since, tell the parent, and park until continued or killed. */
 void signal_group_stop(int sig, unsigned cont_seq);
 
+/* The alternate signal stack (kernel/proc/altstack.c). */
+#define SS_ONSTACK    1		 /* sigaltstack says: running on it now */
+#define SS_DISABLE    2		 /* there is none */
+#define SS_AUTODISARM (1u << 31) /* disarm it while a handler runs on it */
+#define MINSIGSTKSZ   2048	 /* the smallest sigaltstack takes */
+
+/* Linux's stack_t, as sigaltstack and a frame's uc_stack hold it. */
+struct stack_k {
+	uint64_t sp;
+	int32_t flags;
+	int32_t pad;
+	uint64_t size;
+};
+
+/* Is @sp on @t's alternate stack? (Never when it has SS_AUTODISARM.) */
+bool altstack_on(const struct task *t, vaddr_t sp);
+/* Does @sp lie on @t's alternate stack, whatever its flags? */
+bool altstack_contains(const struct task *t, vaddr_t sp);
+/* Where a handler with SA_ONSTACK starts: the top of @t's alternate
+ * stack, or 0 if it has none or @sp (after the red zone) is on it. */
+vaddr_t altstack_top_for(const struct task *t, vaddr_t sp);
+/* Set @t's alternate stack to @ss when its stack pointer is @sp: 0,
+ * -EPERM (running on it), -EINVAL (bad flags), -ENOMEM (too small). */
+long altstack_set(struct task *t, const struct stack_k *ss, vaddr_t sp);
+/* No alternate stack: execve, a new thread, SS_AUTODISARM. */
+void altstack_reset(struct task *t);
+
 /* Should a sleep in the kernel end early (-EINTR) for a signal? */
 bool signal_pending(struct task *t);
 

@@ -3,7 +3,8 @@
  * and newfstatat, close, getdents64 on a directory, and the errors:
  * ENOENT, EBADF, EISDIR, ENOTDIR, EFAULT, ENAMETOOLONG, EINVAL. Also the
  * iovec count of readv and writev, readv from a pipe (it stops when the
- * pipe is empty), and lseek past INT64_MAX.
+ * pipe is empty), and lseek past INT64_MAX; the character devices
+ * /dev/null and /dev/zero.
  *
  * The files are /etc/motd (its contents are known), the /etc and /tests
  * directories, this program's own binary, and a pipe.
@@ -12,10 +13,12 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 
 #define MOTD_LEN 49
@@ -699,6 +702,104 @@ lseek_overflow(void)
 	syscall(SYS_close, fd);
 }
 
+/* --- /dev/null and /dev/zero ------------------------------------------ */
+
+/* A character device with Linux's numbers, readable and writable by
+ * all, of size 0. */
+static void
+check_memdev(int fd, unsigned minor)
+{
+	struct stat st;
+
+	T_SYS_EQ(syscall(SYS_fstat, fd, &st), 0);
+	T_CHECK(S_ISCHR(st.st_mode));
+	T_EQ(st.st_mode & 07777, 0666);
+	T_EQ(major(st.st_rdev), 1);
+	T_EQ(minor(st.st_rdev), minor);
+	T_EQ(st.st_rdev, 1 << 8 | minor);
+	T_EQ(st.st_size, 0);
+}
+
+/* Always ready, both ways. */
+static void
+check_always_ready(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLOUT };
+
+	T_SYS_EQ(syscall(SYS_poll, &pfd, 1, 0), 1);
+	T_EQ(pfd.revents, POLLIN | POLLOUT);
+}
+
+static void
+dev_null(void)
+{
+	char buf[16] = "untouched";
+	struct stat st;
+
+	int fd = T_SYS(syscall(SYS_open, "/dev/null", O_RDWR));
+	check_memdev(fd, 3);
+	/* Reading: end of file at once. Writing: every byte taken. */
+	T_SYS_EQ(syscall(SYS_read, fd, buf, sizeof(buf)), 0);
+	T_STR_EQ(buf, "untouched");
+	T_SYS_EQ(syscall(SYS_write, fd, "hello", 5), 5);
+	T_SYS_EQ(syscall(SYS_write, fd, buf, 0), 0);
+	/* It never looks at the bytes, but the range must be user memory. */
+	T_SYS_EQ(syscall(SYS_write, fd, T_BAD_PTR, 5), 5);
+	T_SYS_ERR(syscall(SYS_write, fd, T_KERNEL_PTR, 5), EFAULT);
+	/* lseek goes nowhere, and says 0. */
+	T_SYS_EQ(syscall(SYS_lseek, fd, 100, SEEK_SET), 0);
+	T_SYS_EQ(syscall(SYS_lseek, fd, 7, SEEK_CUR), 0);
+	T_SYS_EQ(syscall(SYS_lseek, fd, 0, SEEK_END), 0);
+	check_always_ready(fd);
+	syscall(SYS_close, fd);
+
+	/* As a shell's "> /dev/null" opens it. */
+	fd = T_SYS(syscall(SYS_open, "/dev/null", O_WRONLY | O_CREAT | O_TRUNC,
+			   0666));
+	T_SYS_EQ(syscall(SYS_write, fd, "x\n", 2), 2);
+	T_SYS_ERR(syscall(SYS_read, fd, buf, 1), EBADF);
+	syscall(SYS_close, fd);
+	T_SYS_EQ(syscall(SYS_newfstatat, AT_FDCWD, "/dev/null", &st, 0), 0);
+	T_EQ(st.st_rdev, 1 << 8 | 3);
+}
+
+static void
+dev_zero(void)
+{
+	static char big[1 << 20];
+	char a[100], b[50];
+	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+
+	int fd = T_SYS(syscall(SYS_open, "/dev/zero", O_RDWR));
+	check_memdev(fd, 5);
+	/* As many zeros as asked for, however many. */
+	memset(a, 0x55, sizeof(a));
+	T_SYS_EQ(syscall(SYS_read, fd, a, sizeof(a)), sizeof(a));
+	for (size_t i = 0; i < sizeof(a); i++)
+		if (a[i] != 0) {
+			T_FAILF("byte %zu is 0x%02x, want 0", i, a[i]);
+			break;
+		}
+	memset(big, 0x55, sizeof(big));
+	T_SYS_EQ(syscall(SYS_read, fd, big, sizeof(big)), sizeof(big));
+	T_EQ(big[0], 0);
+	T_EQ(big[sizeof(big) / 2], 0);
+	T_EQ(big[sizeof(big) - 1], 0);
+	/* readv fills every buffer. */
+	memset(a, 0x55, sizeof(a));
+	memset(b, 0x55, sizeof(b));
+	T_SYS_EQ(syscall(SYS_readv, fd, iov, 2), sizeof(a) + sizeof(b));
+	T_EQ(a[sizeof(a) - 1], 0);
+	T_EQ(b[sizeof(b) - 1], 0);
+	T_SYS_ERR(syscall(SYS_read, fd, T_KERNEL_PTR, 10), EFAULT);
+	T_SYS_ERR(syscall(SYS_read, fd, T_BAD_PTR, 10), EFAULT);
+	/* Writing: every byte taken, as /dev/null. */
+	T_SYS_EQ(syscall(SYS_write, fd, "hello", 5), 5);
+	T_SYS_EQ(syscall(SYS_lseek, fd, 100, SEEK_SET), 0);
+	check_always_ready(fd);
+	syscall(SYS_close, fd);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -727,5 +828,7 @@ main(int argc, char **argv)
 	T_RUN(vector_count);
 	T_RUN(readv_pipe_stops);
 	T_RUN(lseek_overflow);
+	T_RUN(dev_null);
+	T_RUN(dev_zero);
 	return t_done();
 }

@@ -9,14 +9,19 @@
  * SIGCHLD; SIGCHLD set to SIG_IGN leaves no zombie; process groups
  * (setpgid, getpgid, setsid, kill of a group, wait4 of a group); job
  * control: SIGSTOP, SIGTSTP and SIGCONT, wait4's WUNTRACED and
- * WCONTINUED, SIGCHLD's CLD_STOPPED and CLD_CONTINUED.
+ * WCONTINUED, SIGCHLD's CLD_STOPPED and CLD_CONTINUED; the alternate
+ * signal stack: sigaltstack's rules, SA_ONSTACK handlers running there
+ * (a stack overflow caught), nested signals, SS_AUTODISARM, uc_stack
+ * and rt_sigreturn, running out of it, fork, execve and threads.
  */
 #include "t.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 
 static volatile sig_atomic_t hits, last_sig, depth, max_depth;
 static volatile int info_code, info_pid, info_status;
@@ -824,11 +829,482 @@ stop_restarts_read(void)
 	T_EXITED(t_wait(pid), 0);
 }
 
+/* --- The alternate signal stack (sigaltstack, SA_ONSTACK) ------------- */
+
+#define ALT_SIZE (64 * 1024)
+
+/* What a handler saw: where its local variable was, what sigaltstack
+ * said inside it, and the uc_stack of its frame. */
+static volatile uintptr_t alt_local, alt_local2;
+static volatile int alt_flags_inside, alt_set_inside;
+static stack_t alt_uc_stack, alt_inside;
+
+/* Memory for an alternate stack, with an inaccessible page below it,
+ * so that running off its bottom faults instead of writing over
+ * whatever lies there. */
+static char *
+alt_map(size_t size)
+{
+	char *p = mmap(NULL, size + 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	T_REQUIRE(p != MAP_FAILED);
+	T_REQUIRE(mprotect(p, 4096, PROT_NONE) == 0);
+	return p + 4096;
+}
+
+static long
+altstack(const void *ss, void *old)
+{
+	return syscall(SYS_sigaltstack, ss, old);
+}
+
+/* Give the caller's thread the alternate stack [base, base + size). */
+static void
+alt_set(char *base, size_t size, int flags)
+{
+	stack_t ss = { .ss_sp = base, .ss_flags = flags, .ss_size = size };
+
+	T_REQUIRE(altstack(&ss, NULL) == 0);
+}
+
+static int
+on_alt(uintptr_t addr, const char *base, size_t size)
+{
+	return addr >= (uintptr_t)base && addr < (uintptr_t)base + size;
+}
+
+/* Install fn for sig as an SA_SIGINFO handler with flags. */
+static void
+on_action(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = fn;
+	sa.sa_flags = SA_SIGINFO | flags;
+	T_REQUIRE(sigaction(sig, &sa, NULL) == 0);
+}
+
+static void
+alt_where(int sig, siginfo_t *si, void *uc)
+{
+	volatile char local = 0;
+	stack_t ss = { 0 };
+
+	(void)sig, (void)si;
+	alt_local = (uintptr_t)&local;
+	altstack(NULL, &alt_inside);
+	alt_flags_inside = alt_inside.ss_flags;
+	alt_uc_stack = ((ucontext_t *)uc)->uc_stack;
+	/* Changing the stack a handler runs on is refused. */
+	ss.ss_flags = SS_DISABLE;
+	alt_set_inside = altstack(&ss, NULL) == 0 ? 0 : errno;
+	hits++;
+}
+
+/* The system call's own rules: the flags, the size, the pointers. */
+static void
+altstack_errors(void)
+{
+	char *base = alt_map(ALT_SIZE);
+	stack_t ss, old;
+
+	/* After execve there is none. */
+	memset(&old, 0x55, sizeof(old));
+	T_SYS_EQ(altstack(NULL, &old), 0);
+	T_EQ(old.ss_flags, SS_DISABLE);
+	T_CHECK(old.ss_sp == NULL);
+	T_EQ(old.ss_size, 0);
+	T_SYS_EQ(altstack(NULL, NULL), 0);
+
+	ss = (stack_t){ .ss_sp = base, .ss_size = ALT_SIZE, .ss_flags = 4 };
+	T_SYS_ERR(altstack(&ss, NULL), EINVAL);
+	ss.ss_flags = SS_ONSTACK | SS_DISABLE;
+	T_SYS_ERR(altstack(&ss, NULL), EINVAL);
+	ss.ss_flags = 0;
+	ss.ss_size = MINSIGSTKSZ - 1;
+	T_SYS_ERR(altstack(&ss, NULL), ENOMEM);
+	T_SYS_EQ(altstack(NULL, &old), 0);
+	T_EQ(old.ss_flags, SS_DISABLE); /* nothing changed */
+
+	/* MINSIGSTKSZ is x86-64's 2048, and that is enough to ask for. */
+	T_EQ(MINSIGSTKSZ, 2048);
+	ss.ss_size = MINSIGSTKSZ;
+	T_SYS_EQ(altstack(&ss, NULL), 0);
+	T_SYS_EQ(altstack(NULL, &old), 0);
+	T_CHECK(old.ss_sp == base);
+	T_EQ(old.ss_size, MINSIGSTKSZ);
+	T_EQ(old.ss_flags, 0);
+
+	/* SS_ONSTACK is taken as 0 (old programs pass it); the old setting
+	 * comes back in the same call. */
+	ss = (stack_t){ .ss_sp = base,
+			.ss_size = ALT_SIZE,
+			.ss_flags = SS_ONSTACK };
+	T_SYS_EQ(altstack(&ss, &old), 0);
+	T_EQ(old.ss_size, MINSIGSTKSZ);
+	T_SYS_EQ(altstack(NULL, &old), 0);
+	T_EQ(old.ss_size, ALT_SIZE);
+	T_EQ(old.ss_flags, 0);
+
+	/* SS_AUTODISARM is kept and reported beside the state. */
+	ss.ss_flags = SS_AUTODISARM;
+	T_SYS_EQ(altstack(&ss, NULL), 0);
+	T_SYS_EQ(altstack(NULL, &old), 0);
+	T_EQ((unsigned)old.ss_flags, SS_AUTODISARM);
+
+	/* SS_DISABLE: the address and size are dropped, even a size that
+	 * would be too small. */
+	ss = (stack_t){ .ss_sp = base, .ss_size = 1, .ss_flags = SS_DISABLE };
+	T_SYS_EQ(altstack(&ss, NULL), 0);
+	T_SYS_EQ(altstack(NULL, &old), 0);
+	T_EQ(old.ss_flags, SS_DISABLE);
+	T_CHECK(old.ss_sp == NULL);
+	T_EQ(old.ss_size, 0);
+
+	/* Bad pointers. A bad old pointer fails the call after the new
+	 * setting is made. */
+	T_SYS_ERR(altstack(T_BAD_PTR, NULL), EFAULT);
+	T_SYS_ERR(altstack(T_KERNEL_PTR, NULL), EFAULT);
+	T_SYS_ERR(altstack(NULL, T_BAD_PTR), EFAULT);
+	T_SYS_ERR(altstack(NULL, T_KERNEL_PTR), EFAULT);
+	ss = (stack_t){ .ss_sp = base, .ss_size = ALT_SIZE };
+	T_SYS_ERR(altstack(&ss, T_BAD_PTR), EFAULT);
+	T_SYS_EQ(altstack(NULL, &old), 0);
+	T_CHECK(old.ss_sp == base);
+}
+
+/* An SA_ONSTACK handler runs on the alternate stack, which says
+ * SS_ONSTACK there and refuses to change (EPERM); uc_stack records it.
+ * A handler without SA_ONSTACK stays on the normal stack. */
+static void
+altstack_handler_runs_on_it(void)
+{
+	char *base = alt_map(ALT_SIZE);
+	stack_t old;
+
+	alt_set(base, ALT_SIZE, 0);
+	on_action(SIGUSR1, alt_where, SA_ONSTACK);
+	T_SYS_EQ(syscall(SYS_kill, getpid(), SIGUSR1), 0);
+	T_EQ(hits, 1);
+	T_CHECK(on_alt(alt_local, base, ALT_SIZE));
+	T_EQ(alt_flags_inside, SS_ONSTACK);
+	T_CHECK(alt_inside.ss_sp == base);
+	T_EQ(alt_inside.ss_size, ALT_SIZE);
+	T_EQ(alt_set_inside, EPERM);
+	T_CHECK(alt_uc_stack.ss_sp == base);
+	T_EQ(alt_uc_stack.ss_size, ALT_SIZE);
+	/* Back on the normal stack, and the setting is unchanged. */
+	T_SYS_EQ(altstack(NULL, &old), 0);
+	T_EQ(old.ss_flags, 0);
+	T_CHECK(old.ss_sp == base);
+
+	on_action(SIGUSR1, alt_where, 0);
+	T_SYS_EQ(syscall(SYS_kill, getpid(), SIGUSR1), 0);
+	T_EQ(hits, 2);
+	T_CHECK(!on_alt(alt_local, base, ALT_SIZE));
+	T_EQ(alt_flags_inside, 0);
+	T_EQ(alt_set_inside, 0); /* not on it: the change is allowed */
+	/* ... but rt_sigreturn put back the setting in uc_stack. */
+	T_SYS_EQ(altstack(NULL, &old), 0);
+	T_EQ(old.ss_flags, 0);
+	T_CHECK(old.ss_sp == base);
+}
+
+static void
+alt_inner(int sig, siginfo_t *si, void *uc)
+{
+	volatile char local = 0;
+
+	(void)sig, (void)si, (void)uc;
+	alt_local2 = (uintptr_t)&local;
+}
+
+static void
+alt_outer(int sig, siginfo_t *si, void *uc)
+{
+	volatile char local = 0;
+
+	(void)sig, (void)si, (void)uc;
+	alt_local = (uintptr_t)&local;
+	raise(SIGUSR2);
+}
+
+/* A signal taken while a handler runs on the alternate stack gets its
+ * frame below, on the same stack, even for a handler without
+ * SA_ONSTACK. */
+static void
+altstack_nested_stays_on_it(void)
+{
+	char *base = alt_map(ALT_SIZE);
+
+	alt_set(base, ALT_SIZE, 0);
+	on_action(SIGUSR1, alt_outer, SA_ONSTACK);
+	on_action(SIGUSR2, alt_inner, 0);
+	raise(SIGUSR1);
+	T_CHECK(on_alt(alt_local, base, ALT_SIZE));
+	T_CHECK(on_alt(alt_local2, base, ALT_SIZE));
+	T_CHECK(alt_local2 < alt_local);
+}
+
+/* SS_AUTODISARM: the stack is disarmed while the handler runs on it,
+ * and rt_sigreturn sets it again from uc_stack. */
+static void
+altstack_autodisarm(void)
+{
+	char *base = alt_map(ALT_SIZE);
+	stack_t old;
+
+	alt_set(base, ALT_SIZE, SS_AUTODISARM);
+	on_action(SIGUSR1, alt_where, SA_ONSTACK);
+	raise(SIGUSR1);
+	T_EQ(hits, 1);
+	T_CHECK(on_alt(alt_local, base, ALT_SIZE));
+	T_EQ(alt_flags_inside, SS_DISABLE);
+	T_EQ(alt_inside.ss_size, 0);
+	T_EQ(alt_set_inside, 0); /* disarmed, so it may change */
+	T_CHECK(alt_uc_stack.ss_sp == base);
+	T_EQ(alt_uc_stack.ss_size, ALT_SIZE);
+	T_EQ((unsigned)alt_uc_stack.ss_flags, SS_AUTODISARM);
+	T_SYS_EQ(altstack(NULL, &old), 0);
+	T_CHECK(old.ss_sp == base);
+	T_EQ(old.ss_size, ALT_SIZE);
+	T_EQ((unsigned)old.ss_flags, SS_AUTODISARM);
+}
+
+static void
+alt_disable_on_return(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)si;
+	((ucontext_t *)uc)->uc_stack.ss_flags = SS_DISABLE;
+	hits++;
+}
+
+/* rt_sigreturn takes the setting from uc_stack, which a handler may
+ * change like the rest of the frame. */
+static void
+altstack_sigreturn_restores(void)
+{
+	char *base = alt_map(ALT_SIZE);
+	stack_t old;
+
+	alt_set(base, ALT_SIZE, 0);
+	on_action(SIGUSR1, alt_disable_on_return, 0);
+	raise(SIGUSR1);
+	T_EQ(hits, 1);
+	T_SYS_EQ(altstack(NULL, &old), 0);
+	T_EQ(old.ss_flags, SS_DISABLE);
+	T_EQ(old.ss_size, 0);
+}
+
+static sigjmp_buf overflow_jump;
+
+static void
+overflow_handler(int sig, siginfo_t *si, void *uc)
+{
+	volatile char local = 0;
+
+	(void)si, (void)uc;
+	last_sig = sig;
+	alt_local = (uintptr_t)&local;
+	siglongjmp(overflow_jump, 1);
+}
+
+#define RECURSE_MAX (64L * 1024) /* 64 MiB of 1 KiB frames */
+
+/* Call itself until the stack runs out. The empty asm after the call
+ * uses the frame, so the compiler cannot make the recursion a loop. */
+static long
+recurse(long n)
+{
+	volatile char frame[1024];
+
+	frame[0] = (char)n;
+	if (n >= RECURSE_MAX)
+		return n; /* a stack limit above 64 MiB (ulimit -s)? */
+	long r = recurse(n + 1);
+	__asm__ volatile("" : : "r"(frame) : "memory");
+	return r + frame[0];
+}
+
+/* The reason sigaltstack exists: a SIGSEGV handler that catches the
+ * overflow of the stack, which it could not run on. Without an
+ * alternate stack the same program dies by SIGSEGV. */
+static void
+altstack_catches_overflow(void)
+{
+	char *base = alt_map(ALT_SIZE);
+
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		on_action(SIGSEGV, overflow_handler, SA_ONSTACK);
+		recurse(0);
+		_exit(3);
+	}
+	T_SIGNALED(t_wait(pid), SIGSEGV);
+
+	alt_set(base, ALT_SIZE, 0);
+	on_action(SIGSEGV, overflow_handler, SA_ONSTACK);
+	if (sigsetjmp(overflow_jump, 1) == 0) {
+		recurse(0);
+		T_FAILF("the stack did not overflow in 64 MiB");
+		return;
+	}
+	T_EQ(last_sig, SIGSEGV);
+	T_CHECK(on_alt(alt_local, base, ALT_SIZE));
+	T_EQ(current_mask() & BIT(SIGSEGV), 0);
+}
+
+static long overflow_pipe, overflow_pid;
+
+/* Raw system calls only, so that the handler itself pushes nothing:
+ * it is the kernel that finds no room for the next frame, before the
+ * handler could run into the guard page below the stack. */
+static void
+alt_deeper(int sig)
+{
+	long r;
+
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "0"((long)SYS_write), "D"(overflow_pipe), "S"("x"),
+			   "d"(1L)
+			 : "rcx", "r11", "memory");
+	/* SA_NODEFER: one more frame, below this one. */
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "0"((long)SYS_kill), "D"(overflow_pid),
+			   "S"((long)sig)
+			 : "rcx", "r11", "memory");
+}
+
+/* Signals nested on a small alternate stack until a frame no longer
+ * fits: the process dies by SIGSEGV rather than write below it. */
+static void
+altstack_overflow_kills(void)
+{
+	int p[2];
+	char buf[256];
+	long n, total = 0;
+
+	T_REQUIRE(pipe(p) == 0);
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		char *base = alt_map(4 * 4096);
+		close(p[0]);
+		overflow_pipe = p[1];
+		overflow_pid = getpid();
+		alt_set(base, 4 * 4096, 0);
+		on(SIGUSR1, alt_deeper, SA_ONSTACK | SA_NODEFER, 0);
+		raise(SIGUSR1);
+		_exit(3);
+	}
+	close(p[1]);
+	while ((n = read(p[0], buf, sizeof(buf))) > 0)
+		total += n;
+	T_SIGNALED(t_wait(pid), SIGSEGV);
+	T_CHECK(total >= 2); /* nested at least once before it ran out */
+}
+
+/* fork and vfork children keep the setting; execve drops it (the
+ * program started again with "altstack-after-exec" reports). */
+static void
+altstack_fork_exec(void)
+{
+	char *base = alt_map(ALT_SIZE);
+
+	alt_set(base, ALT_SIZE, 0);
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		stack_t old;
+		_exit(altstack(NULL, &old) == 0 && old.ss_sp == base &&
+				      old.ss_size == ALT_SIZE &&
+				      old.ss_flags == 0
+			      ? 0
+			      : 1);
+	}
+	T_EXITED(t_wait(pid), 0);
+
+	pid = vfork();
+	if (pid == 0) {
+		stack_t old;
+		_exit(altstack(NULL, &old) == 0 && old.ss_sp == base ? 0 : 1);
+	}
+	T_REQUIRE(pid > 0);
+	T_EXITED(t_wait(pid), 0);
+
+	pid = t_fork();
+	if (pid == 0) {
+		char *argv[] = { (char *)t_self(), "altstack-after-exec",
+				 NULL };
+		execv(t_self(), argv);
+		_exit(2);
+	}
+	T_EXITED(t_wait(pid), 0);
+}
+
+/* Started by altstack_fork_exec: 0 if there is no alternate stack. */
+static int
+altstack_after_exec(void)
+{
+	stack_t old;
+
+	if (altstack(NULL, &old) != 0)
+		return 1;
+	return old.ss_flags == SS_DISABLE && !old.ss_sp && !old.ss_size ? 0 : 1;
+}
+
+static char *thread_base;
+
+static void *
+altstack_thread(void *arg)
+{
+	stack_t old;
+
+	(void)arg;
+	/* A new thread starts without one... */
+	if (altstack(NULL, &old) != 0 || old.ss_flags != SS_DISABLE)
+		return (void *)1;
+	/* ... and its own is its own. */
+	stack_t ss = { .ss_sp = thread_base, .ss_size = ALT_SIZE };
+	if (altstack(&ss, NULL) != 0)
+		return (void *)2;
+	syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGUSR1);
+	return on_alt(alt_local, thread_base, ALT_SIZE) ? NULL : (void *)3;
+}
+
+/* Each thread has its own alternate stack. */
+static void
+altstack_per_thread(void)
+{
+	char *base = alt_map(ALT_SIZE);
+	pthread_t th;
+	void *result;
+	stack_t old;
+
+	thread_base = alt_map(ALT_SIZE);
+	alt_set(base, ALT_SIZE, 0);
+	on_action(SIGUSR1, alt_where, SA_ONSTACK);
+	T_REQUIRE(pthread_create(&th, NULL, altstack_thread, NULL) == 0);
+	T_REQUIRE(pthread_join(th, &result) == 0);
+	T_CHECK(result == NULL);
+	T_EQ(hits, 1);
+	/* This thread's setting did not change. */
+	T_SYS_EQ(altstack(NULL, &old), 0);
+	T_CHECK(old.ss_sp == base);
+	raise(SIGUSR1);
+	T_EQ(hits, 2);
+	T_CHECK(on_alt(alt_local, base, ALT_SIZE));
+}
+
 int
 main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "linger") == 0)
 		t_linger();
+	if (argc > 1 && strcmp(argv[1], "altstack-after-exec") == 0)
+		return altstack_after_exec();
 	t_init(argc, argv, "handlers");
 	T_RUN(handler_runs);
 	T_RUN(siginfo_kill_and_tkill);
@@ -853,5 +1329,14 @@ main(int argc, char **argv)
 	T_RUN(tstp_handler_or_stop);
 	T_RUN(sigchld_stop_continue);
 	T_RUN(stop_restarts_read);
+	T_RUN(altstack_errors);
+	T_RUN(altstack_handler_runs_on_it);
+	T_RUN(altstack_nested_stays_on_it);
+	T_RUN(altstack_autodisarm);
+	T_RUN(altstack_sigreturn_restores);
+	T_RUN(altstack_catches_overflow);
+	T_RUN(altstack_overflow_kills);
+	T_RUN(altstack_fork_exec);
+	T_RUN(altstack_per_thread);
 	return t_done();
 }
