@@ -21,6 +21,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <ucontext.h>
 
 static volatile sig_atomic_t hits, last_sig, depth, max_depth;
@@ -1135,6 +1136,18 @@ static void
 altstack_catches_overflow(void)
 {
 	char *base = alt_map(ALT_SIZE);
+	struct rlimit stack;
+
+	/* The overflow must come within RECURSE_MAX frames: where the
+	 * stack's limit is larger or unlimited (ulimit -s), lower it, as
+	 * Linux checks the limit each time the stack grows. Where the call
+	 * does not exist, the stack has a fixed size. */
+	if (getrlimit(RLIMIT_STACK, &stack) == 0 &&
+	    (stack.rlim_cur == RLIM_INFINITY ||
+	     stack.rlim_cur > 8ul * 1024 * 1024)) {
+		stack.rlim_cur = 8ul * 1024 * 1024;
+		T_REQUIRE(setrlimit(RLIMIT_STACK, &stack) == 0);
+	}
 
 	pid_t pid = t_fork();
 	if (pid == 0) {
