@@ -1,19 +1,21 @@
 /*
  * Process groups and sessions: how a shell runs jobs.
  *
- *   session 1 (init's)
- *   +-------------------------------------------------------------+
- *   | group 1: init    group 7: sh    group 12: cat | wc  (a job)  |
- *   |                                  cat (12)  wc (13)          |
- *   +-------------------------------------------------------------+
- *           the console's foreground group: 12, so Ctrl-C
- *           sends SIGINT to cat and wc, and not to the shell
+ *   session 1 (init's)   session 7 (the shell's, a login)
+ *   +---------------+    +-------------------------------------------+
+ *   | group 1: init |    | group 7: sh    group 12: cat | wc  (a job) |
+ *   +---------------+    |                 cat (12)  wc (13)         |
+ *                        +-------------------------------------------+
+ *           the console: session 7's controlling terminal, group
+ *           12 in front, so Ctrl-C sends SIGINT to cat and wc, and
+ *           not to the shell
  *
  * A process group is named by its first member's pid, a session by its
  * leader's. A child starts in its parent's group and session; a shell
  * puts each job in a group of its own (setpgid) and tells the terminal
  * which group is in front (tcsetpgrp, the TIOCSPGRP ioctl). Sprout has
- * one terminal, the console, and every session shares it.
+ * one terminal, the console, which is the controlling terminal of one
+ * session at most (kernel/fs/tty.c).
  */
 #include "kernel/lib/errno.h"
 #include "kernel/lib/spinlock.h"
