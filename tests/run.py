@@ -579,6 +579,25 @@ def run_shell_test():
         ("fg\n", rb"fg\nsleep 100\n"),
         ("\x03", rb"\^C.*\$ "),
         ("echo status $?\n", rb"status 130.*\$ "),
+        # Job control: a background job that reads the terminal stops
+        # (SIGTTIN), which the shell says at its next prompt; fg gives
+        # it the terminal and continues it, and it reads the line.
+        ("cat &\n", rb"\[\d+\] \d+\n.*\$ "),
+        (("\n", 10), rb"\[\d+\] Stopped \(tty input\)  cat\n.*\$ "),
+        ("fg\n", rb"fg\ncat\n"),
+        ("typed for cat\n", rb"typed for cat\ntyped for cat\n"),
+        ("\x04", rb"\$ "),
+        # ^C reaches only the job in front: a job that bg continued in
+        # the background goes on running.
+        ("sleep 100\n", None),
+        (("\x10", 10), rb"\d+ sleep\s+WAITING"),
+        ("\x1a", rb"\[\d+\] Stopped  sleep 100\n.*\$ "),
+        ("bg\n", rb"\[\d+\] sleep 100 &\n.*\$ "),
+        ("\x03", rb"\^C\n"),
+        ("jobs\n", rb"\[\d+\] \d+  Running  sleep 100\n.*\$ "),
+        ("fg\n", rb"fg\nsleep 100\n"),
+        ("\x03", rb"\^C.*\$ "),
+        ("echo status $?\n", rb"status 130.*\$ "),
         ("fault null\n", rb"Segmentation fault.*\$ "),
         ("echo status $?\n", rb"status 139.*\$ "),
         ("fault ud2\n", rb"Illegal instruction.*\$ "),

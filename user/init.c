@@ -3,8 +3,12 @@
  *
  * The kernel starts it with the console as file descriptors 0, 1 and 2.
  * init keeps a shell running there: it forks, the child executes /bin/sh,
- * and the parent reaps every child that exits. That is not only the
- * shell: when a process dies, the kernel gives its children to init, and
+ * and the parent reaps every child that exits. Like a login on a Unix
+ * terminal, the shell starts a session of its own (setsid) and makes
+ * the console that session's controlling terminal (TIOCSCTTY), which
+ * gives it job control: ^C and ^Z reach only the job in front, and a
+ * job in the background that reads the console stops. That is not
+ * only the shell: when a process dies, the kernel gives its children to init, and
  * init must reap them too, or they stay zombies forever. When the shell
  * exits, init says how and starts another one.
  *
@@ -20,6 +24,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/reboot.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -38,15 +43,23 @@ seconds(void)
 	return ts.tv_sec;
 }
 
-/* Starts program path in a child and returns the child's process ID. */
+/* Starts program path in a child and returns the child's process ID;
+ * with login, in a session of its own, whose controlling terminal the
+ * console is. */
 static pid_t
-spawn(const char *path, char *const argv[])
+spawn(const char *path, char *const argv[], int login)
 {
 	for (;;) {
 		pid_t pid = fork();
 		if (pid > 0)
 			return pid;
 		if (pid == 0) {
+			if (login &&
+			    (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0))
+				fprintf(stderr,
+					"init: no controlling terminal, so no "
+					"job control: %s\n",
+					strerror(errno));
 			execve(path, argv, environment);
 			fprintf(stderr, "init: cannot run %s: %s\n", path,
 				strerror(errno));
@@ -93,7 +106,7 @@ static int
 run_once(char *argv[], const struct utsname *u)
 {
 	printf("init: %s %s, running %s\n", u->sysname, u->release, argv[0]);
-	int code = report(argv[0], wait_for(spawn(argv[0], argv)));
+	int code = report(argv[0], wait_for(spawn(argv[0], argv, 0)));
 
 	/* Both checks keep a test run on a development machine harmless. */
 	if (getpid() != 1) {
@@ -132,7 +145,7 @@ main(int argc, char *argv[])
 	printf("init: %s %s, starting %s\n", u.sysname, u.release, shell);
 	for (;;) {
 		time_t started = seconds();
-		report(shell, wait_for(spawn(shell, shell_argv)));
+		report(shell, wait_for(spawn(shell, shell_argv, 1)));
 		/* A shell that cannot even start must not make init spin. */
 		if (seconds() - started < 1)
 			sleep(1);

@@ -9,8 +9,8 @@
  *                       gave exit status N (143 is TERM)
  *
  * Only process IDs above 0: a shell job (%1) is not something a program
- * can see, and 0 and negative numbers mean process groups, which Sprout
- * does not have. The exit status is 1 if any process could not be
+ * can see, and 0 and negative numbers mean process groups, which this
+ * kill does not take. The exit status is 1 if any process could not be
  * signalled, 2 for a bad command line.
  */
 #include <ctype.h>

@@ -22,9 +22,19 @@
  *
  * The line is checked as a whole first, so that a syntax error anywhere
  * runs nothing. Then each pipeline is expanded just before it runs, so
- * that "false; echo $?" says 1. No control flow, no job control (the
- * kernel has no process groups): the shell refuses what it does not
- * know, such as "<<" or "&>", instead of doing something surprising.
+ * that "false; echo $?" says 1. No control flow: the shell refuses what
+ * it does not know, such as "<<" or "&>", instead of doing something
+ * surprising.
+ *
+ * Job control, when standard input is the shell's controlling terminal:
+ * each pipeline is a job in a process group of its own, and the job in
+ * front has the terminal (tcsetpgrp), so ^C and ^Z reach it alone. The
+ * shell takes the terminal back when the job ends or stops. A job in
+ * the background that reads the terminal stops (SIGTTIN); jobs lists
+ * the jobs, fg brings one to the front and continues it, bg continues
+ * it in the background. Without a controlling terminal (a script, or
+ * no terminal at all) every command stays in the shell's group, and
+ * background jobs ignore ^C and read /dev/null instead.
  *
  *   sh              read commands from standard input; "$ " prompts
  *                   when standard input is a terminal
@@ -101,14 +111,19 @@ struct job {
 	int count;   /* how many */
 	int running; /* how many not reaped yet */
 	int wstatus; /* the last process's, which is the job's */
-	int stopped; /* by ^Z (SIGTSTP) or SIGSTOP, until fg or bg */
+	int stopped; /* the signal that stopped it (^Z: SIGTSTP), until fg
+			or bg; 0 while it runs */
+	pid_t pgid;  /* its process group, with job control; else 0 */
 	char *text;  /* the command, for jobs */
 };
 
-static int status;		  /* $?: the exit status of the last command */
-static pid_t last_job;		  /* $!: the last background process */
-static int interactive;		  /* reading a terminal: prompt, ignore ^C */
-static struct job jobs[MAX_JOBS]; /* job [N] is jobs[N - 1] */
+static int status;		   /* $?: the exit status of the last command */
+static pid_t last_job;		   /* $!: the last background process */
+static int interactive;		   /* reading a terminal: prompt, ignore ^C */
+static int job_control;		   /* it is our controlling terminal */
+static pid_t shell_pgid;	   /* then: our group, in front between jobs */
+static struct termios shell_modes; /* and the terminal's settings for us */
+static struct job jobs[MAX_JOBS];  /* job [N] is jobs[N - 1] */
 
 /* ---- Parsing -------------------------------------------------------- */
 
@@ -425,9 +440,10 @@ how_it_ended(int wstatus)
 	return text;
 }
 
-/* Makes a job of the processes of a background pipeline; returns [N]. */
+/* Makes a job of the processes of a background pipeline, in process
+ * group pgid (0 without job control); returns [N]. */
 static int
-add_job(const pid_t *pids, int count, const char *text, size_t len)
+add_job(const pid_t *pids, int count, pid_t pgid, const char *text, size_t len)
 {
 	for (int i = 0; i < MAX_JOBS; i++) {
 		struct job *j = &jobs[i];
@@ -443,6 +459,7 @@ add_job(const pid_t *pids, int count, const char *text, size_t len)
 		}
 		memcpy(j->pids, pids, count * sizeof *pids);
 		j->count = j->running = count;
+		j->pgid = pgid;
 		return i + 1;
 	}
 	return -1;
@@ -472,15 +489,55 @@ job_exited(pid_t pid, int wstatus)
 	}
 }
 
-/* Reaps the background processes that have ended, without waiting. */
+/* Process pid of a running background job has stopped, by sig: says
+ * so once for the job ("[1] Stopped (tty input)  cat"). */
+static void
+job_stopped(pid_t pid, int sig)
+{
+	for (int i = 0; i < MAX_JOBS; i++) {
+		struct job *j = &jobs[i];
+		for (int k = 0; j->pids && k < j->count; k++) {
+			if (j->pids[k] != pid || j->stopped)
+				continue;
+			j->stopped = sig;
+			fprintf(stderr, "[%d] %s  %s\n", i + 1, strsignal(sig),
+				j->text);
+			return;
+		}
+	}
+}
+
+/* A wait status of a background process: it ended, or stopped. */
+static void
+job_changed(pid_t pid, int wstatus)
+{
+	if (WIFSTOPPED(wstatus))
+		job_stopped(pid, WSTOPSIG(wstatus));
+	else
+		job_exited(pid, wstatus);
+}
+
+/* Reaps the background processes that have ended, and notes those that
+ * have stopped, without waiting. */
 static void
 reap_jobs(void)
 {
 	pid_t pid;
 	int wstatus;
 
-	while ((pid = wait4(-1, &wstatus, WNOHANG, NULL)) > 0)
-		job_exited(pid, wstatus);
+	while ((pid = wait4(-1, &wstatus, WNOHANG | WUNTRACED, NULL)) > 0)
+		job_changed(pid, wstatus);
+}
+
+/* With job control: the terminal back to the shell, with the settings
+ * it had, whatever the job left behind. */
+static void
+take_terminal(void)
+{
+	if (!job_control)
+		return;
+	tcsetpgrp(0, shell_pgid); /* we ignore SIGTTOU: it goes ahead */
+	tcsetattr(0, TCSADRAIN, &shell_modes);
 }
 
 /* ---- Children ------------------------------------------------------- */
@@ -587,17 +644,33 @@ struct builtin {
 
 static const struct builtin *find_builtin(const char *name);
 
+/* The signals an interactive shell ignores, and its jobs must not. */
+static const int job_signals[] = { SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU };
+
 /*
  * In the child: runs one command of a pipeline, reading from in and
- * writing to out[1] when they are not -1. Never returns.
+ * writing to out[1] when they are not -1, in process group pgid (0: a
+ * new one, for the first command) with job control. Never returns.
  */
 static void
-run_stage(struct stage *st, int in, const int out[2], int background)
+run_stage(struct stage *st, int in, const int out[2], int background,
+	  pid_t pgid)
 {
-	/* Ignored signals stay ignored across execve. A shell without job
-	 * control keeps ^C away from background jobs; in the foreground
-	 * the child gets the default actions that we gave up. */
-	if (background) {
+	/* With job control, the child joins the job's group itself too,
+	 * and takes the terminal for a job in front, so that it has both
+	 * before it runs the program, whoever of it and the shell runs
+	 * first. SIGTTOU is still ignored here, as in the shell. */
+	if (job_control) {
+		setpgid(0, pgid);
+		if (!background)
+			tcsetpgrp(0, pgid ? pgid : getpid());
+		for (size_t i = 0; i < sizeof job_signals / sizeof(int); i++)
+			signal(job_signals[i], SIG_DFL);
+	} else if (background) {
+		/* Ignored signals stay ignored across execve. Without job
+		 * control, that keeps ^C away from background jobs; in the
+		 * foreground the child gets the default actions that we
+		 * gave up. */
 		signal(SIGINT, SIG_IGN);
 		signal(SIGQUIT, SIG_IGN);
 		signal(SIGTSTP, SIG_IGN);
@@ -606,9 +679,10 @@ run_stage(struct stage *st, int in, const int out[2], int background)
 		signal(SIGQUIT, SIG_DFL);
 		signal(SIGTSTP, SIG_DFL);
 	}
-	/* Nor should a background job read what is typed for the shell,
-	 * where there is a /dev/null to read instead (not on Sprout yet). */
-	if (background && in < 0) {
+	/* Nor should a background job read what is typed for the shell:
+	 * it reads /dev/null instead. With job control, the kernel stops
+	 * such a reader instead. */
+	if (background && !job_control && in < 0) {
 		int fd = open("/dev/null", O_RDONLY);
 		if (fd >= 0)
 			move_fd(fd, 0);
@@ -652,14 +726,15 @@ wait_child(pid_t pid)
  * Runs p's commands, each in a child, with a pipe between each pair.
  * Waits for all of them, or makes a job of them with background.
  */
-static void wait_foreground(const pid_t *pids, int started, const char *text,
-			    size_t len, int failed);
+static void wait_foreground(const pid_t *pids, int started, pid_t pgid,
+			    const char *text, size_t len, int failed);
 
 static void
 run_children(struct pipeline *p, int background)
 {
 	static pid_t pids[MAX_STAGES];
 	int started = 0, in = -1, failed = 0;
+	pid_t pgid = 0; /* the job's group: its first process's pid */
 
 	/* Anything still in stdout's buffer would be written twice. */
 	fflush(NULL);
@@ -683,7 +758,14 @@ run_children(struct pipeline *p, int background)
 			break;
 		}
 		if (pid == 0)
-			run_stage(&p->stages[i], in, out, background);
+			run_stage(&p->stages[i], in, out, background, pgid);
+		if (job_control) { /* as the child does (run_stage) */
+			if (!pgid)
+				pgid = pid;
+			setpgid(pid, pgid);
+			if (!background && i == 0)
+				tcsetpgrp(0, pgid);
+		}
 		pids[started++] = pid;
 		/* The shell keeps only the read end for the next command. */
 		if (in >= 0)
@@ -696,7 +778,8 @@ run_children(struct pipeline *p, int background)
 		close(in);
 
 	if (background && started > 0) {
-		int n = add_job(pids, started, p->text, p->text_end - p->text);
+		int n = add_job(pids, started, pgid, p->text,
+				p->text_end - p->text);
 		if (n > 0)
 			fprintf(stderr, "[%d] %d\n", n, (int)pids[started - 1]);
 		else
@@ -706,28 +789,32 @@ run_children(struct pipeline *p, int background)
 		status = failed;
 		return;
 	}
-	wait_foreground(pids, started, p->text, p->text_end - p->text, failed);
+	wait_foreground(pids, started, pgid, p->text, p->text_end - p->text,
+			failed);
 }
 
 /*
- * Waits for the foreground processes pids[0..n): until they end, or
- * until one stops (^Z): then they become a stopped job, which fg or bg
- * continues, and the shell prompts again.
+ * Waits for the foreground processes pids[0..n), of group pgid: until
+ * they end, or until one stops (^Z): then they become a stopped job,
+ * which fg or bg continues, and the shell prompts again. Either way the
+ * shell has the terminal back afterwards.
  */
 static void
-wait_foreground(const pid_t *pids, int started, const char *text, size_t len,
-		int failed)
+wait_foreground(const pid_t *pids, int started, pid_t pgid, const char *text,
+		size_t len, int failed)
 {
 	int wstatus = 0, interrupted = 0;
 	for (int i = 0; i < started; i++) {
 		wstatus = wait_child(pids[i]);
 		if (WIFSTOPPED(wstatus)) {
 			/* The rest of the pipeline got the same SIGTSTP. */
-			int n = add_job(pids + i, started - i, text, len);
+			take_terminal();
+			int n = add_job(pids + i, started - i, pgid, text, len);
 			if (n > 0) {
-				jobs[n - 1].stopped = 1;
-				fprintf(stderr, "\n[%d] Stopped  %.*s\n", n,
-					(int)len, text);
+				jobs[n - 1].stopped = WSTOPSIG(wstatus);
+				fprintf(stderr, "\n[%d] %s  %.*s\n", n,
+					strsignal(WSTOPSIG(wstatus)), (int)len,
+					text);
 			}
 			status = 128 + WSTOPSIG(wstatus);
 			return;
@@ -741,6 +828,7 @@ wait_foreground(const pid_t *pids, int started, const char *text, size_t len,
 		else if (WTERMSIG(wstatus) != SIGPIPE)
 			fprintf(stderr, "%s\n", how_it_ended(wstatus));
 	}
+	take_terminal();
 	if (interrupted)
 		fputc('\n', stderr);
 	status = failed ? 1 : exit_code(wstatus);
@@ -782,20 +870,32 @@ builtin_exit(int argc, char **argv)
 	exit(status);
 }
 
-/* wait: waits for every background job, telling how each ended. */
+/* Is a background job running (not stopped)? */
+static int
+jobs_running(void)
+{
+	for (int i = 0; i < MAX_JOBS; i++)
+		if (jobs[i].pids && !jobs[i].stopped)
+			return 1;
+	return 0;
+}
+
+/* wait: waits for every running background job, telling how each
+ * ended; a job that stops is not waited for any longer. */
 static int
 builtin_wait(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	for (;;) {
+	while (jobs_running()) {
 		int wstatus;
-		pid_t pid = wait4(-1, &wstatus, 0, NULL);
+		pid_t pid = wait4(-1, &wstatus, WUNTRACED, NULL);
 		if (pid > 0)
-			job_exited(pid, wstatus);
+			job_changed(pid, wstatus);
 		else if (errno != EINTR)
-			return 0; /* ECHILD: no children left */
+			break; /* ECHILD: no children left */
 	}
+	return 0;
 }
 
 /* jobs: lists the background jobs still running, with their processes. */
@@ -812,7 +912,8 @@ builtin_jobs(int argc, char **argv)
 		for (int k = 0; k < jobs[i].count; k++)
 			if (jobs[i].pids[k])
 				printf(" %d", (int)jobs[i].pids[k]);
-		printf("  %s  %s\n", jobs[i].stopped ? "Stopped" : "Running",
+		printf("  %s  %s\n",
+		       jobs[i].stopped ? strsignal(jobs[i].stopped) : "Running",
 		       jobs[i].text);
 	}
 	return 0;
@@ -836,15 +937,19 @@ job_named(int argc, char **argv)
 	return 0;
 }
 
-/* SIGCONT to every process of job n that has not ended. */
+/* SIGCONT to job n: to its group, or without job control to every
+ * process of it that has not ended. */
 static void
 continue_job(int n)
 {
 	struct job *j = &jobs[n - 1];
 
-	for (int k = 0; k < j->count; k++)
-		if (j->pids[k])
-			kill(j->pids[k], SIGCONT);
+	if (j->pgid)
+		kill(-j->pgid, SIGCONT);
+	else
+		for (int k = 0; k < j->count; k++)
+			if (j->pids[k])
+				kill(j->pids[k], SIGCONT);
 	j->stopped = 0;
 }
 
@@ -863,16 +968,19 @@ builtin_fg(int argc, char **argv)
 		if (j.pids[k])
 			pids[live++] = j.pids[k];
 	fprintf(stderr, "%s\n", j.text);
+	if (job_control && j.pgid)
+		tcsetpgrp(0, j.pgid); /* the terminal first, then SIGCONT */
 	continue_job(n);
 	/* It leaves the job list; if it stops again it comes back. */
 	free(j.pids);
 	jobs[n - 1] = (struct job){ 0 };
-	wait_foreground(pids, live, j.text, strlen(j.text), 0);
+	wait_foreground(pids, live, j.pgid, j.text, strlen(j.text), 0);
 	free(j.text);
 	return status;
 }
 
-/* bg [N]: let stopped job N go on, in the background. */
+/* bg [N]: let stopped job N go on, in the background (the terminal
+ * stays with the shell). */
 static int
 builtin_bg(int argc, char **argv)
 {
@@ -957,7 +1065,8 @@ builtin_help(int argc, char **argv)
 	       "  a | b | c        a pipeline\n"
 	       "  a ; b   a && b   a || b   one after the other, if a "
 	       "succeeded, if it failed\n"
-	       "  cmd &            run in the background (kill PID stops it)\n"
+	       "  cmd &            run in the background (jobs, fg, bg; ^Z "
+	       "stops the job in front)\n"
 	       "  <f  >f  >>f  2>&1  2>&-   redirections\n"
 	       "  '...' \"...\" \\    quoting; $? $$ $! $NAME expand\n");
 	return 0;
@@ -1000,6 +1109,54 @@ restore:
 }
 
 /* ---- The main loop -------------------------------------------------- */
+
+/*
+ * Leaving, with job control: a stopped job would stay stopped for ever,
+ * as no shell is left to continue it. Linux's kernel hangs such a job up
+ * when its group is orphaned; Sprout's does not, so we do: SIGHUP, and
+ * SIGCONT so that it takes it. (Not in a child that runs a built-in of
+ * a pipeline: it has a copy of the jobs, and exits too.)
+ */
+static void
+hang_up_stopped_jobs(void)
+{
+	if (getpid() != shell_pgid)
+		return;
+	for (int i = 0; i < MAX_JOBS; i++)
+		if (jobs[i].pids && jobs[i].stopped && jobs[i].pgid) {
+			kill(-jobs[i].pgid, SIGHUP);
+			kill(-jobs[i].pgid, SIGCONT);
+		}
+}
+
+/*
+ * An interactive shell: ^C and ^Z are for the program running, not the
+ * shell, which ignores them. If the terminal is our controlling
+ * terminal, job control: we wait until we are in front (a shell started
+ * in the background stops, SIGTTIN, until fg), then take a group of our
+ * own and the terminal for it.
+ */
+static void
+start_job_control(void)
+{
+	pid_t front;
+
+	while ((front = tcgetpgrp(0)) >= 0 && front != getpgrp())
+		kill(-getpgrp(), SIGTTIN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTSTP, SIG_IGN);
+	if (front < 0)
+		return; /* no controlling terminal */
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+	if (getpgrp() != getpid() && setpgid(0, 0) < 0)
+		return;
+	shell_pgid = getpid();
+	job_control = tcsetpgrp(0, shell_pgid) == 0;
+	if (job_control)
+		atexit(hang_up_stopped_jobs); /* exit, and end of input */
+}
 
 /*
  * Goes through the pipelines of line. With run 0 it only checks them, and
@@ -1125,14 +1282,9 @@ main(int argc, char **argv)
 	}
 
 	/* A terminal answers TCGETS; a file or a pipe does not. */
-	struct termios t;
-	interactive = fd == 0 && tcgetattr(0, &t) == 0;
-	if (interactive) {
-		/* ^C and ^Z are for the program running, not the shell. */
-		signal(SIGINT, SIG_IGN);
-		signal(SIGQUIT, SIG_IGN);
-		signal(SIGTSTP, SIG_IGN);
-	}
+	interactive = fd == 0 && tcgetattr(0, &shell_modes) == 0;
+	if (interactive)
+		start_job_control();
 
 	char line[MAX_LINE];
 	for (;;) {

@@ -32,13 +32,16 @@
 #define TCSETS	   0x5402
 #define TCSETSW	   0x5403
 #define TCSETSF	   0x5404
+#define TIOCSCTTY  0x540e
 #define TIOCGPGRP  0x540f
 #define TIOCSPGRP  0x5410
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
+#define TIOCGSID   0x5429
 #define ISIG	   0000001
 #define ICANON	   0000002
 #define ECHO	   0000010
+#define TOSTOP	   0000400 /* background writers get SIGTTOU */
 #define NCCS	   19
 #define VINTR	   0 /* indexes into c_cc */
 #define VQUIT	   1
@@ -61,8 +64,11 @@ static struct wait_queue tty_readers = WAIT_QUEUE_INIT("tty-read");
 static char ring[TTY_BUFFER];
 static size_t tail, committed, head; /* free-running; index & mask */
 static size_t eof_marks;	     /* Ctrl-D presses not yet read */
-static bool reading;	   /* a reader is copying out: the others wait */
-static int foreground = 1; /* the group that gets Ctrl-C: init's, at first */
+static bool reading; /* a reader is copying out: the others wait */
+/* The session whose controlling terminal the console is (0: none, until
+ * a session leader takes it with TIOCSCTTY), and its foreground group,
+ * which gets Ctrl-C (0: none). */
+static int session, foreground;
 static struct termios_k termios = {
 	.c_iflag = 0000400, /* ICRNL */
 	.c_oflag = 0000005, /* OPOST | ONLCR */
@@ -139,14 +145,15 @@ tty_input(char c)
 		int sig = c == termios.c_cc[VINTR]   ? SIGINT
 			  : c == termios.c_cc[VQUIT] ? SIGQUIT
 						     : SIGTSTP;
-		int pgrp = foreground;
+		int pgrp = foreground; /* 0: nobody in front */
 		head = committed;
 		echo(sig == SIGINT    ? "^C\n"
 		     : sig == SIGQUIT ? "^\\\n"
 				      : "^Z\n",
 		     3);
 		spin_unlock_irqrestore(&tty_lock, flags);
-		signal_kill_group(pgrp, sig);
+		if (pgrp)
+			signal_kill_group(pgrp, sig);
 		return;
 	} else if (canonical && c == CTRL('D')) {
 		if (head == committed)
@@ -159,6 +166,157 @@ tty_input(char c)
 			commit_line();
 	}
 	spin_unlock_irqrestore(&tty_lock, flags);
+}
+
+/* --- Job control: the controlling terminal and its foreground group --- */
+
+/*
+ * The console's session, or 0. A session that has lost its leader is
+ * over, and the console is free for the next session leader (Linux
+ * hangs the terminal up then, with SIGHUP; Sprout sends nothing).
+ * Caller holds proc_lock.
+ */
+static int
+console_session_locked(void)
+{
+	uint64_t flags = spin_lock_irqsave(&tty_lock);
+	if (session) {
+		struct task *leader = task_find(session);
+		if (!leader || !leader->sighand || !leader->group ||
+		    leader->group->leader != leader ||
+		    leader->group->sid != session)
+			session = foreground = 0;
+	}
+	int sid = session;
+	spin_unlock_irqrestore(&tty_lock, flags);
+	return sid;
+}
+
+/* Is the console the caller's controlling terminal, that is, is the
+ * caller in the console's session? Caller holds proc_lock. */
+static bool
+is_controlling_locked(void)
+{
+	int sid = console_session_locked();
+
+	return sid && current_task()->group->sid == sid;
+}
+
+static bool
+is_controlling(void)
+{
+	uint64_t irq = spin_lock_irqsave(&proc_lock);
+	bool yes = is_controlling_locked();
+	spin_unlock_irqrestore(&proc_lock, irq);
+	return yes;
+}
+
+/*
+ * May the caller use the console now (Linux's __tty_check_change)?
+ * Only its foreground group may read it, change its settings, and with
+ * TOSTOP write to it; a process of another session, for which it is not
+ * the controlling terminal, may do all that too. A process in a
+ * background group of its session gets @sig, SIGTTIN or SIGTTOU, sent
+ * to its whole group, and the call fails with -EINTR: by default the
+ * signal stops the group, and once continued (fg) the call runs again
+ * from the start (signal_deliver), and checks again. Except:
+ *
+ *   @sig ignored or blocked     a read fails with -EIO; the rest go on
+ *   the group is orphaned       -EIO: no shell is left to continue it
+ */
+static long
+job_control(int sig)
+{
+	struct task *t = current_task();
+	struct thread_group *g = t->group;
+	long ret = 0;
+
+	uint64_t irq = spin_lock_irqsave(&proc_lock);
+	int sid = console_session_locked();
+	uint64_t flags = spin_lock_irqsave(&tty_lock);
+	bool background =
+		sid && g->sid == sid && foreground && g->pgid != foreground;
+	spin_unlock_irqrestore(&tty_lock, flags);
+	if (background) {
+		if (t->sighand->actions[sig - 1].handler == SIG_IGN ||
+		    (t->sigmask & (1ull << (sig - 1))))
+			ret = sig == SIGTTIN ? -EIO : 0;
+		else if (process_group_orphaned(g->pgid))
+			ret = -EIO;
+		else
+			ret = -EINTR;
+	}
+	int pgid = g->pgid;
+	spin_unlock_irqrestore(&proc_lock, irq);
+	if (ret == -EINTR)
+		signal_kill_group(pgid, sig);
+	return ret;
+}
+
+/*
+ * TIOCSCTTY: a session leader makes the console its session's
+ * controlling terminal, with its own group in front. The console must
+ * be free, or @steal is 1 (Linux asks for CAP_SYS_ADMIN too; every
+ * Sprout process has it).
+ */
+static long
+set_controlling(uint64_t steal)
+{
+	struct thread_group *g = current_task()->group;
+	long ret = 0;
+
+	uint64_t irq = spin_lock_irqsave(&proc_lock);
+	int sid = console_session_locked();
+	if (g->sid != current_task()->pid) {
+		ret = -EPERM; /* not a session leader */
+	} else if (sid != g->sid) {
+		if (sid && steal != 1) {
+			ret = -EPERM; /* another session's terminal */
+		} else {
+			uint64_t flags = spin_lock_irqsave(&tty_lock);
+			session = g->sid;
+			foreground = g->pgid;
+			spin_unlock_irqrestore(&tty_lock, flags);
+		}
+	}
+	spin_unlock_irqrestore(&proc_lock, irq);
+	return ret;
+}
+
+/*
+ * TIOCSPGRP (tcsetpgrp): put group @user_pgrp in front. Only for the
+ * console's own session, and only a group of that session: -ENOTTY for
+ * a process of another session, -ESRCH for no such group (or process),
+ * -EPERM for another session's. From a background group, SIGTTOU first
+ * (job_control), as a shell that takes the terminal back ignores it.
+ */
+static long
+set_foreground(const void *user_pgrp)
+{
+	int pgrp;
+	long ret = job_control(SIGTTOU);
+
+	if (ret)
+		return ret == -EIO ? -ENOTTY : ret;
+	if (copy_from_user(&pgrp, user_pgrp, sizeof(pgrp)))
+		return -EFAULT;
+	if (pgrp < 0)
+		return -EINVAL;
+	uint64_t irq = spin_lock_irqsave(&proc_lock);
+	int sid = process_group_session(pgrp);
+	if (!is_controlling_locked()) {
+		ret = -ENOTTY;
+	} else if (sid < 0) {
+		ret = -ESRCH;
+	} else if (sid != current_task()->group->sid) {
+		ret = -EPERM;
+	} else {
+		uint64_t flags = spin_lock_irqsave(&tty_lock);
+		foreground = pgrp;
+		spin_unlock_irqrestore(&tty_lock, flags);
+	}
+	spin_unlock_irqrestore(&proc_lock, irq);
+	return ret;
 }
 
 /*
@@ -177,6 +335,9 @@ tty_read(struct file *f, void *user_buf, size_t size)
 	size_t n = 0;
 
 	(void)f;
+	long err = job_control(SIGTTIN);
+	if (err)
+		return err;
 	if (size == 0)
 		return 0;
 	uint64_t flags = spin_lock_irqsave(&tty_lock);
@@ -215,6 +376,7 @@ tty_read(struct file *f, void *user_buf, size_t size)
  * the CPU from everyone else (the kernel is not preemptive: this is a
  * preemption point), nor keep a killed process alive: as Linux's
  * tty_write, a signal ends it between chunks, with what was written.
+ * A background group may write unless TOSTOP is set (job_control).
  */
 static long
 tty_write(struct file *f, const void *user_buf, size_t size)
@@ -223,6 +385,11 @@ tty_write(struct file *f, const void *user_buf, size_t size)
 	size_t done = 0;
 
 	(void)f;
+	if (termios.c_lflag & TOSTOP) {
+		long err = job_control(SIGTTOU);
+		if (err)
+			return err;
+	}
 	while (done < size) {
 		size_t n = MIN(size - done, sizeof(chunk));
 		if (copy_from_user(chunk, (const char *)user_buf + done, n))
@@ -243,15 +410,19 @@ tty_ioctl(struct file *f, unsigned long request, uint64_t arg)
 {
 	struct winsize_k ws = { 25, 80, 0, 0 };
 	struct termios_k t;
-	int pgrp;
+	long err;
+	int id;
 
 	(void)f;
 	switch (request) {
 	case TCGETS:
 		return copy_to_user((void *)arg, &termios, sizeof(termios));
-	case TCSETS:
+	case TCSETS: /* from a background group: SIGTTOU first */
 	case TCSETSW:
 	case TCSETSF:
+		err = job_control(SIGTTOU);
+		if (err)
+			return err;
 		if (copy_from_user(&t, (const void *)arg, sizeof(t)))
 			return -EFAULT;
 		termios = t;
@@ -260,18 +431,16 @@ tty_ioctl(struct file *f, unsigned long request, uint64_t arg)
 		return copy_to_user((void *)arg, &ws, sizeof(ws));
 	case TIOCSWINSZ:
 		return 0;
-	case TIOCGPGRP:
-		pgrp = foreground;
-		return copy_to_user((void *)arg, &pgrp, sizeof(pgrp));
-	case TIOCSPGRP: /* tcsetpgrp: a group of the caller's session */
-		if (copy_from_user(&pgrp, (const void *)arg, sizeof(pgrp)))
-			return -EFAULT;
-		if (pgrp < 0)
-			return -EINVAL;
-		if (!process_group_in_session(pgrp, current_task()->group->sid))
-			return -EPERM;
-		foreground = pgrp;
-		return 0;
+	case TIOCSCTTY:
+		return set_controlling(arg);
+	case TIOCGPGRP: /* tcgetpgrp, and TIOCGSID (tcgetsid) */
+	case TIOCGSID:
+		if (!is_controlling())
+			return -ENOTTY;
+		id = request == TIOCGPGRP ? foreground : session;
+		return copy_to_user((void *)arg, &id, sizeof(id));
+	case TIOCSPGRP:
+		return set_foreground((const void *)arg);
 	default:
 		return -ENOTTY;
 	}

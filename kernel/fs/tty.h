@@ -12,6 +12,12 @@
  *
  * A program can switch to raw mode (no echo, no line editing) with
  * TCSETS, as editors do.
+ *
+ * Job control: the console is the controlling terminal of one session
+ * at most (TIOCSCTTY), and one group of that session is in front
+ * (tcsetpgrp): Ctrl-C, Ctrl-\ and Ctrl-Z signal it, and a background
+ * group that reads the console, or changes it, is stopped by SIGTTIN or
+ * SIGTTOU (docs/signals.md, section 12).
  */
 #ifndef KERNEL_FS_TTY_H
 #define KERNEL_FS_TTY_H

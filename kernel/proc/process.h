@@ -80,9 +80,14 @@ void process_vfork_release(struct task *t);
 /* The lock on the process tree and on groups and sessions. */
 extern struct spinlock proc_lock;
 
-/* Is there a live process in process group @pgid (of session @sid)? */
+/* Groups and sessions (session.c); the caller holds proc_lock. Is
+ * there a process (a zombie counts) in group @pgid? */
 bool process_group_exists(int pgid);
-bool process_group_in_session(int pgid, int sid);
+/* The session of group @pgid, else of process @pgid, else -1. */
+int process_group_session(int pgid);
+/* Has no live member of group @pgid a parent, other than init, in
+ * another group of the same session (POSIX's orphaned group)? */
+bool process_group_orphaned(int pgid);
 
 /* Make the calling kernel thread a process (for init): a descriptor
  * table with the console on 0, 1 and 2, the root as its directory. */

@@ -1,19 +1,21 @@
 /*
  * Process groups and sessions: how a shell runs jobs.
  *
- *   session 1 (init's)
- *   +-------------------------------------------------------------+
- *   | group 1: init    group 7: sh    group 12: cat | wc  (a job)  |
- *   |                                  cat (12)  wc (13)          |
- *   +-------------------------------------------------------------+
- *           the console's foreground group: 12, so Ctrl-C
- *           sends SIGINT to cat and wc, and not to the shell
+ *   session 1 (init's)   session 7 (the shell's, a login)
+ *   +---------------+    +-------------------------------------------+
+ *   | group 1: init |    | group 7: sh    group 12: cat | wc  (a job) |
+ *   +---------------+    |                 cat (12)  wc (13)         |
+ *                        +-------------------------------------------+
+ *           the console: session 7's controlling terminal, group
+ *           12 in front, so Ctrl-C sends SIGINT to cat and wc, and
+ *           not to the shell
  *
  * A process group is named by its first member's pid, a session by its
  * leader's. A child starts in its parent's group and session; a shell
  * puts each job in a group of its own (setpgid) and tells the terminal
  * which group is in front (tcsetpgrp, the TIOCSPGRP ioctl). Sprout has
- * one terminal, the console, and every session shares it.
+ * one terminal, the console, which is the controlling terminal of one
+ * session at most (kernel/fs/tty.c).
  */
 #include "kernel/lib/errno.h"
 #include "kernel/lib/spinlock.h"
@@ -34,29 +36,66 @@ find_process(int pid)
 	return t;
 }
 
-/* Is there a live process in group @pgid of session @sid (any session
- * if @sid is -1)? */
+/* Is @t a process (its leader), alive or a zombie not yet reaped? A
+ * zombie is still a member of its group and session, as on Linux. */
+static bool
+is_process(const struct task *t)
+{
+	return t->group && t->group->leader == t;
+}
+
+/* Is there a process in group @pgid of session @sid (any session if
+ * @sid is -1)? Caller holds proc_lock. */
 static bool
 group_exists(int pgid, int sid)
 {
 	for (struct task *t = task_next(0); t; t = task_next(t->tid))
-		if (t->group && t->group->leader == t && t->sighand &&
-		    t->group->pgid == pgid &&
+		if (is_process(t) && t->group->pgid == pgid &&
 		    (sid == -1 || t->group->sid == sid))
 			return true;
 	return false;
 }
 
 bool
-process_group_in_session(int pgid, int sid)
-{
-	return group_exists(pgid, sid);
-}
-
-bool
 process_group_exists(int pgid)
 {
 	return group_exists(pgid, -1);
+}
+
+/*
+ * The session of group @pgid, or, if there is no such group, of the
+ * process @pgid (Linux's fallback for tcsetpgrp); -1 if neither
+ * exists. Caller holds proc_lock.
+ */
+int
+process_group_session(int pgid)
+{
+	for (struct task *t = task_next(0); t; t = task_next(t->tid))
+		if (is_process(t) && t->group->pgid == pgid)
+			return t->group->sid;
+	struct task *t = task_find(pgid);
+	return t && is_process(t) ? t->group->sid : -1;
+}
+
+/*
+ * Is group @pgid orphaned? POSIX calls a group orphaned when no member
+ * has a parent in another group of the same session: nobody is left
+ * who could continue it after a stop (a shell is such a parent of its
+ * jobs). As Linux, a parent that is init does not count. Caller holds
+ * proc_lock.
+ */
+bool
+process_group_orphaned(int pgid)
+{
+	for (struct task *t = task_next(0); t; t = task_next(t->tid)) {
+		if (!is_process(t) || !t->sighand || t->group->pgid != pgid)
+			continue; /* not a live member */
+		struct task *p = t->parent;
+		if (p && p->pid != 1 && p->group && p->group->pgid != pgid &&
+		    p->group->sid == t->group->sid)
+			return false;
+	}
+	return true;
 }
 
 /*
