@@ -103,7 +103,13 @@ long sys_pause(const struct syscall_args *a);
 long sys_rt_sigreturn(const struct syscall_args *a);
 long sys_rt_sigsuspend(const struct syscall_args *a);
 long sys_rt_sigpending(const struct syscall_args *a);
+long sys_rt_sigtimedwait(const struct syscall_args *a);
 long sys_sigaltstack(const struct syscall_args *a);
+
+/* kernel/proc/itimer.c */
+long sys_alarm(const struct syscall_args *a);
+long sys_setitimer(const struct syscall_args *a);
+long sys_getitimer(const struct syscall_args *a);
 
 /* kernel/proc/mman.c */
 long sys_brk(const struct syscall_args *a);

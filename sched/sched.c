@@ -8,7 +8,8 @@
  *   the tick (the local APIC timer, or PIT IRQ 0 without an APIC)
  *     -> trap_dispatch -> lapic_timer_interrupt or pit_tick
  *     -> timer_tick -> sched_tick
- *       charges the tick to the running task; when the policy says its
+ *       charges the tick to the running task, expires the timers whose
+ *       deadline has passed (a sleeper wakes); when the policy says its
  *       slice is used up, sets this_cpu()->need_resched
  *   ... back in the interrupted task, which runs on until ...
  *   sched_preempt_point (or the idle loop, or a return to user mode)
@@ -51,9 +52,9 @@ static const struct sched_policy *const policies[] = { &sched_rr };
 static const struct sched_policy *policy = &sched_rr;
 static unsigned slice_ticks;
 
-static struct task idle_task;  /* the boot code, tid 0 */
-static struct task *all_tasks; /* every task, newest first */
-static struct task *sleepers;  /* timed sleeps, soonest first */
+static struct task idle_task;	   /* the boot code, tid 0 */
+static struct task *all_tasks;	   /* every task, newest first */
+static struct sched_timer *timers; /* armed timers, soonest first */
 
 void
 sched_init(const char *name, unsigned quantum_ms)
@@ -217,26 +218,12 @@ sched_block_locked(const char *why)
 	switch_locked();
 }
 
-/* Take @t off the timed sleepers, if it is there. */
-static void
-sleepers_remove(struct task *t)
-{
-	for (struct task **link = &sleepers; *link; link = &(*link)->sleep_next)
-		if (*link == t) {
-			*link = t->sleep_next;
-			break;
-		}
-	t->sleep_next = NULL;
-	t->wake_at_ns = 0;
-}
-
 void
 sched_wake_locked(struct task *t, const char *why)
 {
 	if (t->state != TASK_WAITING)
 		return;
-	if (t->wake_at_ns)
-		sleepers_remove(t);
+	sched_timer_stop_locked(&t->sleep_timer);
 	/* Woken by something other than its queue (a signal, a timeout):
 	 * leave the queue, or a later wake-up would find it there. */
 	if (t->waiting_on)
@@ -248,16 +235,51 @@ sched_wake_locked(struct task *t, const char *why)
 }
 
 void
-sched_timer_add_locked(struct task *t, uint64_t deadline_ns)
+sched_timer_stop_locked(struct sched_timer *timer)
 {
-	struct task **link = &sleepers;
+	if (!timer->deadline_ns)
+		return;
+	for (struct sched_timer **link = &timers; *link; link = &(*link)->next)
+		if (*link == timer) {
+			*link = timer->next;
+			break;
+		}
+	timer->next = NULL;
+	timer->deadline_ns = 0;
+}
 
+void
+sched_timer_start_locked(struct sched_timer *timer, uint64_t deadline_ns,
+			 void (*expire)(struct sched_timer *timer,
+					uint64_t due_ns))
+{
+	struct sched_timer **link = &timers;
+
+	sched_timer_stop_locked(timer);
+	timer->expire = expire;
+	timer->deadline_ns = deadline_ns ? deadline_ns : 1; /* 0: unarmed */
+	while (*link && (*link)->deadline_ns <= timer->deadline_ns)
+		link = &(*link)->next;
+	timer->next = *link;
+	*link = timer;
+}
+
+/* A timed sleep's deadline came before anything else woke the task. */
+static void
+sleep_expired(struct sched_timer *timer, uint64_t due_ns)
+{
+	struct task *t = container_of(timer, struct task, sleep_timer);
+
+	(void)due_ns;
+	t->timed_out = true;
+	sched_wake_locked(t, "timer");
+}
+
+void
+sched_wake_at_locked(struct task *t, uint64_t deadline_ns)
+{
 	t->timed_out = false;
-	t->wake_at_ns = deadline_ns ? deadline_ns : 1;
-	while (*link && (*link)->wake_at_ns <= t->wake_at_ns)
-		link = &(*link)->sleep_next;
-	t->sleep_next = *link;
-	*link = t;
+	sched_timer_start_locked(&t->sleep_timer, deadline_ns, sleep_expired);
 }
 
 void
@@ -265,7 +287,7 @@ sched_sleep_ns(uint64_t ns)
 {
 	uint64_t flags = spin_lock_irqsave(&sched_lock);
 
-	sched_timer_add_locked(current_task(), clock_ns() + ns);
+	sched_wake_at_locked(current_task(), clock_ns() + ns);
 	sched_block_locked("sleep");
 	spin_unlock_irqrestore(&sched_lock, flags);
 }
@@ -279,9 +301,13 @@ sched_tick(void)
 	spin_lock(&sched_lock); /* interrupts are off: this is an IRQ */
 	struct task *t = cpu->current;
 	t->ticks_run++;
-	while (sleepers && sleepers->wake_at_ns <= now) {
-		sleepers->timed_out = true;
-		sched_wake_locked(sleepers, "timer");
+	while (timers && timers->deadline_ns <= now) {
+		struct sched_timer *timer = timers;
+		uint64_t due = timer->deadline_ns;
+		timers = timer->next;
+		timer->next = NULL;
+		timer->deadline_ns = 0;
+		timer->expire(timer, due); /* may arm it again, for later */
 	}
 	if (t != cpu->idle && policy->tick(t))
 		cpu->need_resched = true;

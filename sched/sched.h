@@ -9,7 +9,7 @@
  * idle loop, and (with user mode) every return to user mode.
  *
  * Lock: sched_lock protects every task's state, the run queue, the
- * sleepers and all wait queues. It is held across context_switch: the
+ * armed timers and all wait queues. It is held across context_switch: the
  * task switched to releases it (xv6 does the same with its p->lock).
  */
 #ifndef SCHED_SCHED_H
@@ -72,9 +72,34 @@ struct task *task_next(int tid);
 /* Print every task: state, ticks, switches (Ctrl-P on the console). */
 void sched_dump(void);
 
+/*
+ * A timer: call expire() from the tick once clock_ns() has reached
+ * deadline_ns. All armed timers wait in one list, soonest first, which
+ * sched_tick looks at on every tick, so a timer expires at most one tick
+ * late and never early. A sleeping task is one kind (task->sleep_timer);
+ * a process's ITIMER_REAL another (kernel/proc/itimer.c). Every field is
+ * under sched_lock.
+ */
+struct sched_timer {
+	uint64_t deadline_ns;	  /* clock_ns time; 0: not armed */
+	struct sched_timer *next; /* in the list of armed timers */
+	/* Called from the tick's interrupt with sched_lock held, once the
+	 * timer is off the list; @due_ns is the deadline it had. It may
+	 * wake tasks and arm timers, nothing that takes another lock. */
+	void (*expire)(struct sched_timer *timer, uint64_t due_ns);
+};
+
+/* Arm @timer for @deadline_ns (clock_ns time), first disarming it if it
+ * was armed. Caller holds sched_lock. */
+void sched_timer_start_locked(struct sched_timer *timer, uint64_t deadline_ns,
+			      void (*expire)(struct sched_timer *timer,
+					     uint64_t due_ns));
+/* Disarm @timer; nothing if it is not armed. Caller holds sched_lock. */
+void sched_timer_stop_locked(struct sched_timer *timer);
+
 /* Wake @t at @deadline_ns (clock_ns time) if nothing wakes it before;
  * t->timed_out then says which happened. Caller holds sched_lock. */
-void sched_timer_add_locked(struct task *t, uint64_t deadline_ns);
+void sched_wake_at_locked(struct task *t, uint64_t deadline_ns);
 
 /* For wait.c: block the running task (RUNNING -> WAITING) and switch;
  * wake @t (WAITING -> READY). Caller holds sched_lock. */

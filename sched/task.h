@@ -23,6 +23,7 @@
 
 #include "kernel/cpu/fpu.h"
 #include "kernel/lib/types.h"
+#include "sched/sched.h"
 #include "sched/wait.h"
 
 /* tids run from 0 (the idle task) to TASK_TID_MAX - 1; a tid is not
@@ -98,6 +99,7 @@ struct task {
 	int killed; /* a fatal signal is pending: die at the next return to
 		     user mode (0: none) */
 	uint64_t sigmask; /* signals this thread blocks */
+	uint64_t sigwait; /* rt_sigtimedwait: signals it waits for, or 0 */
 	uint64_t pending; /* signals sent to this thread, not yet taken */
 	struct sigsource pending_from[64]; /* who sent each, for siginfo */
 	uint64_t saved_mask;	  /* rt_sigsuspend: the mask to put back */
@@ -120,9 +122,8 @@ struct task {
 	/* Waiting: the queue this task sleeps on, and its link there. */
 	struct wait_queue *waiting_on;
 	struct task *wait_next;
-	uint64_t wake_at_ns; /* a timed sleep's deadline, or 0 */
-	bool timed_out;	     /* the last timed wait ended by its deadline */
-	struct task *sleep_next;
+	struct sched_timer sleep_timer; /* a timed sleep's deadline */
+	bool timed_out; /* the last timed wait ended by its deadline */
 
 	/* Accounting, shown by sched_dump (and, later, ps). */
 	uint64_t created_ns;

@@ -56,7 +56,7 @@ wait_sleep_timeout(struct wait_queue *wq, struct spinlock *lock,
 	wait_enqueue_current(wq);
 	t->timed_out = false;
 	if (deadline_ns)
-		sched_timer_add_locked(t, deadline_ns);
+		sched_wake_at_locked(t, deadline_ns);
 	spin_unlock(lock);
 	sched_block_locked(wq->name);
 	bool in_time = !t->timed_out;

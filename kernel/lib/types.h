@@ -22,6 +22,9 @@ typedef uint64_t vaddr_t; /* a virtual address: what the CPU's code uses */
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
 #define MIN(a, b)	 ((a) < (b) ? (a) : (b))
 #define MAX(a, b)	 ((a) > (b) ? (a) : (b))
+/* The struct of type @type whose member @member is at @ptr. */
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr)-offsetof(type, member)))
 
 #define __noreturn	    __attribute__((noreturn))
 #define __packed	    __attribute__((packed))

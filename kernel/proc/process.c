@@ -354,6 +354,7 @@ process_exit_last(int wait_status)
 		      wait_status & 0x7f ? "killed by signal" : "status",
 		      wait_status & 0x7f ? wait_status & 0x7f
 					 : (wait_status >> 8) & 0xff);
+	itimer_cancel(t->group); /* no SIGALRM for a zombie */
 	release_resources(t);
 	/* The group stays until the zombie is reaped: wait4 matches on its
 	 * process group. */

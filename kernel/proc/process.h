@@ -55,6 +55,11 @@ struct thread_group {
 			    0xffff (continued), or 0 once reported */
 	struct wait_queue stopped_queue;
 	struct proc_info proc; /* argv and /proc/<pid> (proc_info.h) */
+	/* ITIMER_REAL (itimer.c): SIGALRM to the process when real_timer
+	 * expires, then every real_interval_ns (0: once). Under sched_lock.
+	 * fork starts a process without it; execve keeps it. */
+	struct sched_timer real_timer;
+	uint64_t real_interval_ns;
 };
 
 /* Take the user-mode traps: exceptions become signals, and the work done
@@ -88,6 +93,9 @@ int process_group_session(int pgid);
 /* Has no live member of group @pgid a parent, other than init, in
  * another group of the same session (POSIX's orphaned group)? */
 bool process_group_orphaned(int pgid);
+
+/* Disarm the process's interval timer: it is ending (itimer.c). */
+void itimer_cancel(struct thread_group *g);
 
 /* Make the calling kernel thread a process (for init): a descriptor
  * table with the console on 0, 1 and 2, the root as its directory. */

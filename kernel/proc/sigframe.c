@@ -31,6 +31,7 @@
 #include "kernel/cpu/fpu.h"
 #include "kernel/cpu/segments.h"
 #include "kernel/cpu/trap.h"
+#include "kernel/cpu/tsc.h"
 #include "kernel/cpu/x86.h"
 #include "kernel/lib/errno.h"
 #include "kernel/lib/printk.h"
@@ -53,6 +54,14 @@
 #define MXCSR_VALID	       0xffbf /* bits the CPU accepts in MXCSR */
 #define SYSCALL_INSN_SIZE      2
 #define SYS_RT_SIGRETURN       15
+#define NSEC_PER_SEC	       1000000000ull
+/* The longest wait, as nanosleep's (misc.c): Linux's KTIME_MAX. */
+#define SLEEP_MAX_NS	       ((uint64_t)INT64_MAX)
+
+/* Linux's struct timespec on x86-64. */
+struct timespec_k {
+	int64_t sec, nsec;
+};
 
 /* Linux's x86-64 struct sigcontext (in the ucontext). */
 struct sigcontext_k {
@@ -111,6 +120,21 @@ restartable(uint64_t nr)
 	}
 }
 
+/* What a handler's siginfo, or rt_sigtimedwait's, says. */
+static void
+siginfo_fill(struct siginfo_k *info, int sig, const struct sigsource *from)
+{
+	memset(info, 0, sizeof(*info));
+	info->signo = sig;
+	info->code = from->code;
+	if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE) {
+		info->addr = from->addr;
+	} else {
+		info->from.pid = from->pid;
+		info->from.status = from->status;
+	}
+}
+
 /* Build the frame and point the registers at the handler. */
 static int
 frame_setup(struct trap_frame *tf, int sig, const struct sigaction_k *act,
@@ -161,14 +185,7 @@ frame_setup(struct trap_frame *tf, int sig, const struct sigaction_k *act,
 	uint64_t old_mask = t->restore_mask ? t->saved_mask : t->sigmask;
 	mc->oldmask = old_mask;
 	frame.uc.sigmask = old_mask;
-	frame.info.signo = sig;
-	frame.info.code = from->code;
-	if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE) {
-		frame.info.addr = from->addr;
-	} else {
-		frame.info.from.pid = from->pid;
-		frame.info.from.status = from->status;
-	}
+	siginfo_fill(&frame.info, sig, from);
 	fpu_save(&fpu); /* the live registers are this thread's */
 
 	if (copy_to_user((void *)fpstate, &fpu, sizeof(fpu)) ||
@@ -199,15 +216,16 @@ frame_setup(struct trap_frame *tf, int sig, const struct sigaction_k *act,
 	return 0;
 }
 
-/* The lowest deliverable signal, taken off its pending set, and where
- * it came from; 0 if none. */
+/* The lowest pending signal in @wanted, taken off its pending set, and
+ * where it came from; 0 if none. */
 static int
-dequeue(struct task *t, struct sigsource *from, unsigned *cont_seq)
+dequeue_wanted(struct task *t, uint64_t wanted, struct sigsource *from,
+	       unsigned *cont_seq)
 {
 	uint64_t irq = spin_lock_irqsave(&sched_lock);
 	uint64_t shared = t->group->shared_pending;
 	*cont_seq = t->group->cont_seq; /* a SIGCONT after this voids a stop */
-	uint64_t ready = (t->pending | shared) & ~t->sigmask;
+	uint64_t ready = (t->pending | shared) & wanted;
 	int sig = 0;
 
 	if (ready) {
@@ -223,6 +241,13 @@ dequeue(struct task *t, struct sigsource *from, unsigned *cont_seq)
 	}
 	spin_unlock_irqrestore(&sched_lock, irq);
 	return sig;
+}
+
+/* The lowest deliverable signal: pending and not blocked. */
+static int
+dequeue(struct task *t, struct sigsource *from, unsigned *cont_seq)
+{
+	return dequeue_wanted(t, ~t->sigmask, from, cont_seq);
 }
 
 void
@@ -359,4 +384,86 @@ sys_rt_sigpending(const struct syscall_args *a)
 		return -EINVAL;
 	set = (t->pending | t->group->shared_pending) & t->sigmask;
 	return copy_to_user((void *)a->a[0], &set, a->a[1]);
+}
+
+/* The signals of @set a wait may take: not one that ends the process
+ * at once when sent (SIG_DFL, fatal, not blocked). send() never leaves
+ * such a signal pending, but a timer's is (signal_post_timer_locked):
+ * it is left to signal_deliver, which ends the process, as on Linux. */
+static uint64_t
+waitable(const struct task *t, uint64_t set)
+{
+	for (int sig = 1; sig <= NSIG; sig++) {
+		uint64_t bit = 1ull << (sig - 1);
+		if ((set & bit) && !(t->sigmask & bit) &&
+		    t->sighand->actions[sig - 1].handler == SIG_DFL &&
+		    !signal_default_ignored(sig) && !signal_default_stops(sig))
+			set &= ~bit;
+	}
+	return set;
+}
+
+/*
+ * rt_sigtimedwait(set, info, timeout): take a pending signal of @set
+ * without running its handler, waiting for one if none is pending yet,
+ * for at most @timeout (NULL: for ever; zero: not at all). The signals
+ * of the set are normally blocked, so that none is delivered between
+ * two calls; while the thread waits here they wake it all the same
+ * (task->sigwait, which signal_pending and send() look at), and its
+ * mask does not change. Linux's order of checks: the size (EINVAL), the
+ * set and the timeout (EFAULT), the timeout's fields (EINVAL). The end:
+ * the signal's number, -EAGAIN when the time ran out, -EINTR when
+ * another signal came (its handler runs on the way out).
+ */
+long
+sys_rt_sigtimedwait(const struct syscall_args *a)
+{
+	static struct wait_queue never = WAIT_QUEUE_INIT("sigtimedwait");
+	struct spinlock lock = SPINLOCK_INIT("sigtimedwait");
+	struct task *t = current_task();
+	void *user_info = (void *)a->a[1];
+	const void *user_timeout = (const void *)a->a[2];
+	struct timespec_k ts;
+	struct sigsource from;
+	struct siginfo_k info;
+	unsigned cont_seq;
+	uint64_t set, deadline = 0; /* 0: no deadline */
+
+	if (a->a[3] != SIGSET_SIZE)
+		return -EINVAL;
+	if (copy_from_user(&set, (const void *)a->a[0], sizeof(set)))
+		return -EFAULT;
+	if (user_timeout && copy_from_user(&ts, user_timeout, sizeof(ts)))
+		return -EFAULT;
+	if (user_timeout &&
+	    (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NSEC_PER_SEC))
+		return -EINVAL;
+	set = waitable(t, set & ~SIGNAL_UNBLOCKABLE);
+
+	int sig = dequeue_wanted(t, set, &from, &cont_seq);
+	bool timed_out = false;
+	if (!sig && user_timeout) {
+		uint64_t ns = (uint64_t)ts.sec >= SLEEP_MAX_NS / NSEC_PER_SEC
+				      ? SLEEP_MAX_NS
+				      : (uint64_t)ts.sec * NSEC_PER_SEC +
+						(uint64_t)ts.nsec;
+		timed_out = ns == 0; /* a zero timeout only looks */
+		deadline = clock_ns() + ns;
+	}
+	if (!sig && !timed_out) {
+		uint64_t irq = spin_lock_irqsave(&lock);
+		t->sigwait = set;
+		while (!signal_pending(t) && !timed_out)
+			timed_out =
+				!wait_sleep_timeout(&never, &lock, deadline);
+		t->sigwait = 0;
+		spin_unlock_irqrestore(&lock, irq);
+		sig = dequeue_wanted(t, set, &from, &cont_seq);
+	}
+	if (!sig)
+		return timed_out ? -EAGAIN : -EINTR;
+	siginfo_fill(&info, sig, &from);
+	if (user_info && copy_to_user(user_info, &info, sizeof(info)))
+		return -EFAULT; /* the signal is taken all the same, as on Linux */
+	return sig;
 }

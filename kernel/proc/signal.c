@@ -95,12 +95,23 @@ deliverable(struct task *t)
 	return (t->pending | shared) & ~t->sigmask;
 }
 
-/* A stopped process's threads leave their sleeps too, to park. */
+/* A stopped process's threads leave their sleeps too, to park; a
+ * thread in rt_sigtimedwait leaves it for a signal it waits for. */
 bool
 signal_pending(struct task *t)
 {
+	uint64_t shared = t->group ? t->group->shared_pending : 0;
+
 	return t->killed != 0 || deliverable(t) != 0 ||
+	       (t->sigwait & (t->pending | shared)) != 0 ||
 	       (t->group && t->group->stopped);
+}
+
+/* May thread @th take @sig now: not blocked, or waited for? */
+static bool
+takes(const struct task *th, int sig)
+{
+	return !(th->sigmask & sigbit(sig)) || (th->sigwait & sigbit(sig));
 }
 
 /* Is @sig's default action to end the process? */
@@ -224,11 +235,42 @@ send(struct task *t, int sig, bool whole_process, bool proc_locked,
 	 * the handler runs on its way back to user mode. */
 	for (struct task *th = whole_process ? t->group->threads : t; th;
 	     th = whole_process ? th->group_next : NULL)
-		if (!(th->sigmask & sigbit(sig))) {
+		if (takes(th, sig)) {
 			sched_wake_locked(th, "signal");
 			break;
 		}
 	spin_unlock_irqrestore(&sched_lock, irq);
+}
+
+/*
+ * send() decides a signal's fate at once, but it needs proc_lock (to end
+ * a process), which a caller holding sched_lock may not take. A timer's
+ * signal is therefore only made pending here, like a caught one, and
+ * signal_deliver acts on it: SIG_DFL ends the process there, on its
+ * way back to user mode, a handler runs, a blocked one waits.
+ */
+void
+signal_post_timer_locked(struct thread_group *g, int sig)
+{
+	struct task *leader = g->leader;
+
+	if (g->exiting || !leader || !leader->sighand)
+		return;
+	const struct sigaction_k *act = &leader->sighand->actions[sig - 1];
+	if (act->handler == SIG_IGN ||
+	    (act->handler == SIG_DFL && signal_default_ignored(sig)) ||
+	    (leader->pid == 1 && act->handler == SIG_DFL))
+		return; /* discarded, as send() does; init's immunity */
+	if (!(g->shared_pending & sigbit(sig))) {
+		g->shared_pending |= sigbit(sig);
+		g->shared_from[sig - 1] =
+			(struct sigsource){ .code = SI_KERNEL };
+	}
+	for (struct task *th = g->threads; th; th = th->group_next)
+		if (takes(th, sig)) {
+			sched_wake_locked(th, "signal");
+			break;
+		}
 }
 
 /* kill and tkill: sent by the calling process. */

@@ -150,7 +150,15 @@ long altstack_set(struct task *t, const struct stack_k *ss, vaddr_t sp);
 /* No alternate stack: execve, a new thread, SS_AUTODISARM. */
 void altstack_reset(struct task *t);
 
-/* Should a sleep in the kernel end early (-EINTR) for a signal? */
+/* Should a sleep in the kernel end early (-EINTR) for a signal? (Also
+ * when a signal that @t waits for in rt_sigtimedwait is pending.) */
 bool signal_pending(struct task *t);
+
+struct thread_group;
+/* A timer of process @g expired (from the tick): make @sig pending for
+ * the process, as the kernel's (SI_KERNEL), and wake a thread that can
+ * take it; its action, even death, is taken at delivery. Caller holds
+ * sched_lock. */
+void signal_post_timer_locked(struct thread_group *g, int sig);
 
 #endif /* KERNEL_PROC_SIGNAL_H */
