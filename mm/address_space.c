@@ -2,7 +2,10 @@
  * Address spaces: regions, lazy (demand-zero) pages, copy and teardown.
  *
  * Every user page that is mapped belongs to exactly one region and holds
- * one reference on its frame (frame_put frees it). Page tables of the
+ * one reference on its frame (frame_put frees it). fork shares frames
+ * copy-on-write: each address space that maps a frame holds a reference,
+ * and while there are several, every mapping of it is read-only; the
+ * first write faults and gets a copy (cow_break). Page tables of the
  * user half belong to the address space alone; the kernel half's are
  * shared and never freed here.
  */
@@ -40,6 +43,19 @@ prot_to_pte(unsigned prot)
 		flags |= PTE_WRITABLE;
 	if (!(prot & PROT_EXEC))
 		flags |= pte_nx;
+	return flags;
+}
+
+/* The flags for a page of a region with @prot whose frame is @pa: a
+ * frame that other address spaces share stays read-only, whatever the
+ * region allows, so that a write faults and copies it first. */
+static pte_t
+page_flags(unsigned prot, paddr_t pa)
+{
+	pte_t flags = prot_to_pte(prot);
+
+	if ((flags & PTE_WRITABLE) && frame_refcount(pa) > 1)
+		flags &= ~PTE_WRITABLE;
 	return flags;
 }
 
@@ -289,8 +305,12 @@ mm_region_protect(struct mm *mm, vaddr_t start, vaddr_t end, unsigned prot)
 		r->prot = prot;
 		for (vaddr_t va = next_maybe_mapped(mm, r->start, r->end);
 		     va < r->end;
-		     va = next_maybe_mapped(mm, va + PAGE_SIZE, r->end))
-			paging_protect(mm->root, va, prot_to_pte(prot));
+		     va = next_maybe_mapped(mm, va + PAGE_SIZE, r->end)) {
+			paddr_t pa;
+			if (paging_translate(mm->root, va, &pa, NULL))
+				paging_protect(mm->root, va,
+					       page_flags(prot, pa));
+		}
 	}
 	spin_unlock_irqrestore(&mm->lock, flags);
 	return 0;
@@ -307,49 +327,132 @@ access_allowed(unsigned prot, uint64_t error)
 	return prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
 }
 
+/*
+ * Give an address space its own copy of the shared (copy-on-write)
+ * page whose entry is @pte, at @va, writable if @writable. The last sharer keeps the
+ * frame and, when @writable, just gets write access back; any other
+ * copies it and drops its reference on the shared frame. 0 or -ENOMEM.
+ * Caller holds the lock of the address space @pte belongs to.
+ */
+static int
+cow_break(vaddr_t va, pte_t *pte, bool writable)
+{
+	paddr_t old = *pte & PTE_ADDR_MASK;
+	pte_t flags = (*pte & PTE_FLAGS_MASK) | (writable ? PTE_WRITABLE : 0);
+
+	if (frame_refcount(old) > 1) {
+		paddr_t copy = frame_alloc_order_raw(0, FRAME_USER);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_SIZE);
+		*pte = copy | flags;
+		frame_put(old);
+	} else {
+		*pte = old | flags;
+	}
+	tlb_flush_page(va);
+	return 0;
+}
+
+/*
+ * The decision, in order:
+ *
+ *   no region at addr, or a reserved bit     -> -EFAULT (SIGSEGV)
+ *   the region does not allow the access     -> -EFAULT (SIGSEGV)
+ *   page not present                         -> map a zeroed page
+ *   present, a write, the entry read-only    -> copy-on-write: cow_break
+ *   present, anything else                   -> -EFAULT
+ *
+ * A read-only entry in a writable region means a shared frame: mm_copy
+ * made it so, and nothing else does (mm_region_protect keeps shared
+ * frames read-only too). A PROT_READ region stops at the second line.
+ */
 int
 mm_fault(struct mm *mm, vaddr_t addr, uint64_t error)
 {
 	int err = -EFAULT;
+	vaddr_t va = ALIGN_DOWN(addr, PAGE_SIZE);
 	uint64_t flags = spin_lock_irqsave(&mm->lock);
 	struct region *r = region_find_locked(mm, addr);
 
-	/* A present page that faults was touched against its protection:
-	 * nothing to map (copy-on-write will change that). */
-	if (r && !(error & PF_PRESENT) && !(error & PF_RESERVED) &&
-	    access_allowed(r->prot, error)) {
-		vaddr_t va = ALIGN_DOWN(addr, PAGE_SIZE);
+	if (!r || (error & PF_RESERVED) || !access_allowed(r->prot, error))
+		goto out;
+	if (!(error & PF_PRESENT)) {
 		paddr_t pa = frame_alloc(FRAME_USER);
 		if (pa &&
 		    paging_map(mm->root, va, pa, prot_to_pte(r->prot)) == 0)
 			err = 0;
 		else if (pa)
 			frame_put(pa);
+	} else if (error & PF_WRITE) {
+		pte_t *pte = paging_walk(mm->root, va, false);
+		if (pte && (*pte & PTE_PRESENT) && !(*pte & PTE_WRITABLE))
+			err = cow_break(va, pte, true);
 	}
+out:
 	spin_unlock_irqrestore(&mm->lock, flags);
 	return err;
 }
 
-/* Copy the mapped pages of @r from @src into @dst, page by page. */
+/*
+ * Share the mapped pages of @r between @src and @dst, copy-on-write:
+ * each frame gets one more reference, and a writable page becomes
+ * read-only in both, so that whichever side writes first faults and
+ * copies it (cow_break). Read-only pages (program text) are shared the
+ * same way and never need copying. Sets *@protected when a page of @src
+ * lost write access: its TLB entries must then be flushed.
+ *
+ * Like next_maybe_mapped, it goes one page table (2 MiB) at a time and
+ * scans the entries directly: a fork of a 32 MiB heap visits 8192 of
+ * them, and a walk from the root for each would cost as much again.
+ */
 static int
-copy_region_pages(struct mm *dst, struct mm *src, struct region *r)
+share_region_pages(struct mm *dst, struct mm *src, struct region *r,
+		   bool *protected)
 {
-	for (vaddr_t va = next_maybe_mapped(src, r->start, r->end); va < r->end;
-	     va = next_maybe_mapped(src, va + PAGE_SIZE, r->end)) {
-		paddr_t from;
-		pte_t flags;
-		if (!paging_translate(src->root, va, &from, &flags))
+	vaddr_t va = r->start;
+
+	while (va < r->end) {
+		vaddr_t next = paging_skip_missing(src->root, va);
+		if (next != va) {
+			va = next;
 			continue;
-		paddr_t to = frame_alloc(FRAME_USER);
-		if (!to)
-			return -ENOMEM;
-		memcpy(phys_to_virt(to), phys_to_virt(from), PAGE_SIZE);
-		if (paging_map(dst->root, va, to, flags) != 0) {
-			frame_put(to);
-			return -ENOMEM;
+		}
+		vaddr_t block_end =
+			MIN(ALIGN_DOWN(va, LARGE_PAGE_SIZE) + LARGE_PAGE_SIZE,
+			    r->end);
+		pte_t *from = paging_walk(src->root, va, false);
+		pte_t *to = NULL; /* dst's entry for va, once it has a table */
+		for (; va < block_end; va += PAGE_SIZE, from++) {
+			if (to)
+				to++;
+			if (!(*from & (PTE_PRESENT | PTE_PROTNONE)))
+				continue;
+			if (!to) {
+				to = paging_walk(dst->root, va, true);
+				if (!to)
+					return -ENOMEM;
+			}
+			if (*from & PTE_WRITABLE) {
+				*from &= ~PTE_WRITABLE;
+				*protected = true;
+			}
+			frame_get(*from & PTE_ADDR_MASK);
+			*to = *from;
 		}
 	}
 	return 0;
+}
+
+/* After mm_copy write-protected pages of @src: the CPU may still hold
+ * writable translations for them, and must forget them before @src runs
+ * again. Only the loaded address space has any (a CR3 switch drops the
+ * others'); one CPU, so no other CPU needs telling. */
+static void
+flush_if_protected(struct mm *src, bool protected)
+{
+	if (protected && mm_active() == src)
+		tlb_flush_all();
 }
 
 struct mm *
@@ -359,6 +462,7 @@ mm_copy(struct mm *src)
 
 	if (!dst)
 		return NULL;
+	bool protected = false;
 	uint64_t flags = spin_lock_irqsave(&src->lock);
 	struct region **tail = &dst->regions;
 	for (struct region *r = src->regions; r; r = r->next) {
@@ -368,15 +472,19 @@ mm_copy(struct mm *src)
 			goto out_fail;
 		*tail = copy; /* linked first, so a failure frees it too */
 		tail = &copy->next;
-		if (copy_region_pages(dst, src, r) != 0)
+		if (share_region_pages(dst, src, r, &protected) != 0)
 			goto out_fail;
 	}
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
+	flush_if_protected(src, protected);
 	spin_unlock_irqrestore(&src->lock, flags);
 	return dst;
 
 out_fail:
+	/* Pages already made read-only stay so: their next write finds
+	 * the count back at 1 and only restores write access. */
+	flush_if_protected(src, protected);
 	spin_unlock_irqrestore(&src->lock, flags);
 	mm_put(dst);
 	return NULL;
@@ -416,6 +524,15 @@ mm_copy_in(struct mm *mm, vaddr_t va, const void *src, size_t size)
 		if (!r) {
 			err = -EFAULT;
 			break;
+		}
+		pte_t *pte = paging_walk(mm->root, page, false);
+		if (pte && (*pte & (PTE_PRESENT | PTE_PROTNONE)) &&
+		    frame_refcount(*pte & PTE_ADDR_MASK) > 1) {
+			/* Shared copy-on-write (clone's CLONE_CHILD_SETTID
+			 * writes into a fresh copy): copy it first. */
+			err = cow_break(page, pte, r->prot & PROT_WRITE);
+			if (err)
+				break;
 		}
 		if (!paging_translate(mm->root, page, &pa, NULL)) {
 			pa = frame_alloc(FRAME_USER);

@@ -49,8 +49,10 @@ struct mm {
 
 /* An empty address space, or NULL when out of memory. */
 struct mm *mm_create(void);
-/* A full copy: every region, every mapped page copied (fork). NULL when
- * out of memory, in which case nothing is left allocated. */
+/* A copy for fork: every region, and every mapped page shared
+ * copy-on-write (one more reference on its frame, read-only on both
+ * sides until one writes). NULL when out of memory, in which case
+ * nothing is left allocated. */
 struct mm *mm_copy(struct mm *src);
 void mm_get(struct mm *mm);
 /* Drop a reference; the last one frees every user page, every user page
@@ -73,9 +75,10 @@ int mm_region_remove(struct mm *mm, vaddr_t start, vaddr_t end);
 int mm_region_protect(struct mm *mm, vaddr_t start, vaddr_t end, unsigned prot);
 
 /* Resolve a page fault at @addr with the CPU's error code @error (PF_*
- * bits, kernel/cpu/trap.h): map a
- * zeroed page if a region allows the access. 0 if resolved, -EFAULT if
- * the access is not allowed (the caller's process gets SIGSEGV). */
+ * bits, kernel/cpu/trap.h) if a region allows the access: map a zeroed
+ * page, or give a write to a copy-on-write page its own copy. 0 if
+ * resolved, -EFAULT if the access is not allowed (the caller's process
+ * gets SIGSEGV) or no frame was left for the copy. */
 int mm_fault(struct mm *mm, vaddr_t addr, uint64_t error);
 
 /* The highest start address of a free range of @len bytes (page
@@ -85,8 +88,9 @@ vaddr_t mm_find_gap(struct mm *mm, size_t len, vaddr_t low, vaddr_t high);
 
 /* Copy @size bytes from kernel memory to @va in @mm, which need not be
  * the active address space (execve fills a new one): pages are mapped as
- * their regions say, and written through the direct map whatever their
- * protection. -EFAULT if part of the range is in no region, -ENOMEM. */
+ * their regions say, copied first if shared copy-on-write, and written
+ * through the direct map whatever their protection. -EFAULT if part of
+ * the range is in no region, -ENOMEM. */
 int mm_copy_in(struct mm *mm, vaddr_t va, const void *src, size_t size);
 
 /* Make @mm the address space of this CPU (NULL: the kernel's own). */

@@ -1,7 +1,10 @@
 /*
  * What a page fault means depends on who faulted and where:
  *
- *   user mode, in a region that allows the access  -> map a zeroed page
+ *   user mode, in a region that allows the access  -> map a zeroed page,
+ *                                                     or copy a page
+ *                                                     shared by fork
+ *                                                     (mm_fault decides)
  *   user mode, anything else                       -> the process's error:
  *                                                     SIGSEGV (kernel/proc)
  *   kernel, in uaccess code, on a user address     -> as for user mode;

@@ -225,6 +225,17 @@ frame_get(paddr_t pa)
 	spin_unlock_irqrestore(&frame_lock, flags);
 }
 
+uint32_t
+frame_refcount(paddr_t pa)
+{
+	struct page *p = frame_to_page(pa);
+	uint64_t flags = spin_lock_irqsave(&frame_lock);
+	uint32_t n = p->refcount;
+
+	spin_unlock_irqrestore(&frame_lock, flags);
+	return n;
+}
+
 void
 frame_put(paddr_t pa)
 {

@@ -84,6 +84,9 @@ paddr_t frame_alloc_order_raw(unsigned order, enum frame_use use);
 void frame_put(paddr_t pa);
 /* Take one more reference (a second mapping, copy-on-write). */
 void frame_get(paddr_t pa);
+/* How many references @pa has: more than one for a user page means that
+ * several address spaces share it, copy-on-write. */
+uint32_t frame_refcount(paddr_t pa);
 
 struct page *frame_to_page(paddr_t pa);
 paddr_t page_to_frame(const struct page *page);

@@ -245,3 +245,9 @@ tlb_flush_page(vaddr_t va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
+
+void
+tlb_flush_all(void)
+{
+	write_cr3(read_cr3());
+}

@@ -100,5 +100,7 @@ void paging_free_tables(paddr_t root, unsigned first, unsigned end);
 
 /* Invalidate the TLB entry for @va on this CPU. */
 void tlb_flush_page(vaddr_t va);
+/* Invalidate every non-global TLB entry on this CPU (reloads CR3). */
+void tlb_flush_all(void);
 
 #endif /* MM_PAGING_H */

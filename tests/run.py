@@ -43,7 +43,8 @@ KTEST_LINE = re.compile(r"test (\S+): (OK|FAILED)$", re.M)
 BOOT_GROUP = ["bootinfo", "initramfs-module", "trap-roundtrip", "timer", "acpi",
               "irq-controller", "ioapic-irq", "apic-timer"]
 SCHED_GROUP = ["take-turns", "wait-queue", "sleep", "kthread-lifetimes"]
-MM_GROUP = ["paging", "address-spaces", "mm-copy", "device-map", "high-memory",
+MM_GROUP = ["paging", "address-spaces", "mm-copy", "cow", "cow-three-way",
+            "cow-protection", "device-map", "high-memory",
             "regions", "uaccess", "kmalloc-stress"]
 LOG_TAIL_LINES = 25
 

@@ -1,10 +1,12 @@
 /*
  * Futex wait and wake.
  *
- * Sleepers are kept in a small hash table of lists, by key. A private
- * futex (FUTEX_PRIVATE_FLAG, what musl uses inside one process) is keyed
- * by the address space and the address; a shared one by the physical
- * address of the word, so two processes mapping the same page agree.
+ * Sleepers are kept in a small hash table of lists, by key: the address
+ * space and the address. Every mapping is private (mmap has no
+ * MAP_SHARED yet), so that key serves FUTEX_PRIVATE_FLAG and shared
+ * futexes alike, as Linux keys any futex in a private mapping. The
+ * word's frame could not be the key: fork shares frames copy-on-write,
+ * and the first write moves the word to a new one.
  *
  * FUTEX_WAIT checks the word and joins the list under futex_lock, and
  * FUTEX_WAKE needs futex_lock too: a wake between the user's "the lock is
@@ -19,7 +21,6 @@
 #include "kernel/syscall.h"
 #include "mm/address_space.h"
 #include "mm/memlayout.h"
-#include "mm/paging.h"
 #include "mm/uaccess.h"
 #include "sched/task.h"
 #include "sched/wait.h"
@@ -30,7 +31,7 @@
 #define FUTEX_CMP_REQUEUE    4
 #define FUTEX_WAIT_BITSET    9
 #define FUTEX_WAKE_BITSET    10
-#define FUTEX_PRIVATE_FLAG   128
+#define FUTEX_PRIVATE_FLAG   128 /* keyed the same: see above */
 #define FUTEX_CLOCK_REALTIME 256
 #define FUTEX_CMD_MASK	     127
 #define FUTEX_BITSET_ANY     0xffffffffu
@@ -38,7 +39,7 @@
 #define NSEC_PER_SEC	     1000000000ull
 
 struct futex_key {
-	uint64_t a, b; /* (mm, address) or (physical address, 0) */
+	uint64_t a, b; /* (mm, address) */
 };
 
 struct futex_waiter {
@@ -71,24 +72,15 @@ same_key(const struct futex_key *x, const struct futex_key *y)
 
 /* The key of the word at @uaddr; -EFAULT if it is not a readable word. */
 static int
-futex_key_of(vaddr_t uaddr, bool private_futex, struct futex_key *key)
+futex_key_of(vaddr_t uaddr, struct futex_key *key)
 {
 	uint32_t word;
-	struct mm *mm = current_task()->mm;
 
 	if (uaddr % 4)
 		return -EINVAL;
-	/* Reading it also brings the page in, so it can be translated. */
 	if (copy_from_user(&word, (const void *)uaddr, sizeof(word)))
 		return -EFAULT;
-	if (private_futex) {
-		*key = (struct futex_key){ (uint64_t)mm, uaddr };
-		return 0;
-	}
-	paddr_t pa;
-	if (!paging_translate(mm->root, uaddr, &pa, NULL))
-		return -EFAULT;
-	*key = (struct futex_key){ pa, 0 };
+	*key = (struct futex_key){ (uint64_t)current_task()->mm, uaddr };
 	return 0;
 }
 
@@ -117,17 +109,10 @@ wake_locked(const struct futex_key *key, int count, uint32_t bitset)
 int
 futex_wake_address(struct mm *mm, vaddr_t uaddr, int count)
 {
-	/* Wake both kinds: the thread-exit wake does not know which one
-	 * the joiner used. */
-	struct futex_key priv = { (uint64_t)mm, uaddr };
-	paddr_t pa;
+	struct futex_key key = { (uint64_t)mm, uaddr };
 	uint64_t irq = spin_lock_irqsave(&futex_lock);
-	int woken = wake_locked(&priv, count, FUTEX_BITSET_ANY);
+	int woken = wake_locked(&key, count, FUTEX_BITSET_ANY);
 
-	if (woken < count && paging_translate(mm->root, uaddr, &pa, NULL)) {
-		struct futex_key shared = { pa, 0 };
-		woken += wake_locked(&shared, count - woken, FUTEX_BITSET_ANY);
-	}
 	spin_unlock_irqrestore(&futex_lock, irq);
 	return woken;
 }
@@ -145,13 +130,13 @@ unlink_waiter(struct futex_waiter *w)
 }
 
 static long
-futex_wait(vaddr_t uaddr, uint32_t expected, bool private_futex,
-	   uint64_t deadline_ns, uint32_t bitset)
+futex_wait(vaddr_t uaddr, uint32_t expected, uint64_t deadline_ns,
+	   uint32_t bitset)
 {
 	struct futex_waiter w = { .bitset = bitset };
 	uint32_t now;
 
-	int err = futex_key_of(uaddr, private_futex, &w.key);
+	int err = futex_key_of(uaddr, &w.key);
 	if (err)
 		return err;
 	wait_queue_init(&w.queue, "futex");
@@ -189,15 +174,15 @@ futex_wait(vaddr_t uaddr, uint32_t expected, bool private_futex,
 /* Wake @count waiters on @uaddr and move up to @requeue others to
  * @uaddr2 (condition variables hand waiters over to their mutex). */
 static long
-futex_requeue(vaddr_t uaddr, vaddr_t uaddr2, bool private_futex, int count,
-	      int requeue, bool compare, uint32_t expected)
+futex_requeue(vaddr_t uaddr, vaddr_t uaddr2, int count, int requeue,
+	      bool compare, uint32_t expected)
 {
 	struct futex_key from, to;
 	uint32_t now;
-	int err = futex_key_of(uaddr, private_futex, &from);
+	int err = futex_key_of(uaddr, &from);
 
 	if (!err)
-		err = futex_key_of(uaddr2, private_futex, &to);
+		err = futex_key_of(uaddr2, &to);
 	if (err)
 		return err;
 	uint64_t irq = spin_lock_irqsave(&futex_lock);
@@ -250,7 +235,6 @@ sys_futex(const struct syscall_args *a)
 	int cmd = op & FUTEX_CMD_MASK;
 	uint32_t val = (uint32_t)a->a[2];
 	const void *user_timeout = (const void *)a->a[3];
-	bool private_futex = op & FUTEX_PRIVATE_FLAG;
 	uint32_t bitset = cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAKE_BITSET
 				  ? (uint32_t)a->a[5]
 				  : FUTEX_BITSET_ANY;
@@ -289,13 +273,13 @@ sys_futex(const struct syscall_args *a)
 			if (deadline == 0)
 				deadline = 1;
 		}
-		return futex_wait(uaddr, val, private_futex, deadline, bitset);
+		return futex_wait(uaddr, val, deadline, bitset);
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET: {
 		struct futex_key key;
 		if (bitset == 0)
 			return -EINVAL;
-		int err = futex_key_of(uaddr, private_futex, &key);
+		int err = futex_key_of(uaddr, &key);
 		if (err)
 			return err;
 		uint64_t irq = spin_lock_irqsave(&futex_lock);
@@ -306,11 +290,10 @@ sys_futex(const struct syscall_args *a)
 	}
 	case FUTEX_REQUEUE:
 	case FUTEX_CMP_REQUEUE:
-		return futex_requeue(uaddr, a->a[4], private_futex,
-				     (int)MIN(val, (uint32_t)INT32_MAX),
-				     (int)MIN(a->a[3], (uint64_t)INT32_MAX),
-				     cmd == FUTEX_CMP_REQUEUE,
-				     (uint32_t)a->a[5]);
+		return futex_requeue(
+			uaddr, a->a[4], (int)MIN(val, (uint32_t)INT32_MAX),
+			(int)MIN(a->a[3], (uint64_t)INT32_MAX),
+			cmd == FUTEX_CMP_REQUEUE, (uint32_t)a->a[5]);
 	default:
 		return -ENOSYS;
 	}

@@ -334,6 +334,214 @@ ktest_mm_copy(const struct boot_info *bi)
 	return usage_same(before, "mm_copy");
 }
 
+/* The frame behind @va in @mm, its reference count and whether the
+ * entry is writable. */
+struct mapping {
+	paddr_t pa;
+	uint32_t refs;
+	bool writable;
+};
+
+static struct mapping
+mapping_of(struct mm *mm, vaddr_t va)
+{
+	struct mapping m = { 0, 0, false };
+	pte_t flags;
+
+	if (paging_translate(mm->root, va, &m.pa, &flags)) {
+		m.pa = ALIGN_DOWN(m.pa, PAGE_SIZE);
+		m.refs = frame_refcount(m.pa);
+		m.writable = flags & PTE_WRITABLE;
+	}
+	return m;
+}
+
+/* Write @text at @va in @mm (loading it), through copy_to_user. */
+static bool
+write_in(struct mm *mm, vaddr_t va, const char *text)
+{
+	mm_activate(mm);
+	return copy_to_user((void *)va, text, strlen(text) + 1) == 0;
+}
+
+/* Does @mm hold @text at @va? */
+static bool
+reads_in(struct mm *mm, vaddr_t va, const char *text)
+{
+	char seen[64];
+	size_t n = strlen(text) + 1;
+
+	mm_activate(mm);
+	return copy_from_user(seen, (void *)va, n) == 0 &&
+	       memcmp(seen, text, n) == 0;
+}
+
+/* fork's copy shares frames; a write on either side copies, and the
+ * last sharer only gets write access back. */
+bool
+ktest_cow(const struct boot_info *bi)
+{
+	struct usage before = usage_now();
+	const vaddr_t va = USER_TEST_BASE + 5 * PAGE_SIZE + 100;
+	const vaddr_t other = USER_TEST_BASE + 9 * PAGE_SIZE; /* untouched */
+
+	(void)bi;
+	struct mm *parent = busy_address_space(3);
+	if (!parent || !write_in(parent, va, "before fork"))
+		return ktest_fail("out of memory");
+	struct mapping start = mapping_of(parent, va);
+	struct mm *child = mm_copy(parent);
+	if (!child) {
+		mm_activate(NULL);
+		mm_put(parent);
+		return ktest_fail("mm_copy failed");
+	}
+	struct mapping p = mapping_of(parent, va), c = mapping_of(child, va);
+	bool ok = ktest_check(start.refs == 1 && start.writable,
+			      "a private page: one reference, writable") &&
+		  ktest_check(p.pa == start.pa && c.pa == start.pa,
+			      "after the copy both map the same frame") &&
+		  ktest_check(p.refs == 2, "the frame has two references") &&
+		  ktest_check(!p.writable && !c.writable,
+			      "and is read-only on both sides") &&
+		  ktest_check(mapping_of(child, other).pa == 0,
+			      "an untouched page stays unmapped") &&
+		  ktest_check(reads_in(child, va, "before fork"),
+			      "the child reads the parent's data") &&
+		  ktest_check(write_in(child, va, "the child's"),
+			      "the child writes") &&
+		  ktest_check(mapping_of(child, va).pa != start.pa &&
+				      mapping_of(child, va).writable,
+			      "the child's write copied the frame") &&
+		  ktest_check(
+			  mapping_of(parent, va).refs == 1 &&
+				  !mapping_of(parent, va).writable,
+			  "the parent holds the old frame alone, read-only") &&
+		  ktest_check(reads_in(parent, va, "before fork"),
+			      "the parent still reads its own data") &&
+		  ktest_check(write_in(parent, va, "the parent's"),
+			      "the parent writes") &&
+		  ktest_check(mapping_of(parent, va).pa == start.pa &&
+				      mapping_of(parent, va).writable,
+			      "count 1: the same frame, made writable again") &&
+		  ktest_check(reads_in(child, va, "the child's") &&
+				      reads_in(parent, va, "the parent's"),
+			      "each side sees only its own write");
+	mm_activate(NULL);
+	mm_put(child);
+	ok = ok && ktest_check(mapping_of(parent, USER_TEST_BASE).refs == 1,
+			       "the child's exit gave its references back");
+	mm_put(parent);
+	return ok && usage_same(before, "cow");
+}
+
+/* A page shared three ways (fork twice): each write copies until the
+ * last sharer, which keeps the frame. */
+bool
+ktest_cow_three_way(const struct boot_info *bi)
+{
+	struct usage before = usage_now();
+	const vaddr_t va = 0x7ffffffff000 - 8 - PAGE_SIZE; /* a stack page */
+
+	(void)bi;
+	struct mm *a = busy_address_space(2);
+	if (!a || !write_in(a, va, "shared"))
+		return ktest_fail("out of memory");
+	paddr_t frame = mapping_of(a, va).pa;
+	struct mm *b = mm_copy(a);
+	struct mm *c = b ? mm_copy(a) : NULL;
+	bool ok = ktest_check(b && c, "two copies");
+	ok = ok &&
+	     ktest_check(mapping_of(a, va).refs == 3, "three references") &&
+	     ktest_check(write_in(b, va, "b"), "b writes") &&
+	     ktest_check(mapping_of(a, va).refs == 2 &&
+				 mapping_of(b, va).pa != frame,
+			 "b got a copy; two references left") &&
+	     ktest_check(write_in(a, va, "a"), "a writes") &&
+	     ktest_check(mapping_of(c, va).refs == 1 &&
+				 mapping_of(a, va).pa != frame &&
+				 mapping_of(c, va).pa == frame,
+			 "a got a copy; c holds the frame alone") &&
+	     ktest_check(write_in(c, va, "c"), "c writes") &&
+	     ktest_check(mapping_of(c, va).pa == frame,
+			 "c kept the frame (count 1: no copy)") &&
+	     ktest_check(reads_in(a, va, "a") && reads_in(b, va, "b") &&
+				 reads_in(c, va, "c"),
+			 "three private pages");
+	mm_activate(NULL);
+	if (c)
+		mm_put(c);
+	if (b)
+		mm_put(b);
+	mm_put(a);
+	return ok && usage_same(before, "cow three ways");
+}
+
+/* Read-only pages are shared and never copied; writing one is still an
+ * error; mprotect cannot make a shared frame writable; mm_copy_in (what
+ * CLONE_CHILD_SETTID uses) copies a shared page before writing. */
+bool
+ktest_cow_protection(const struct boot_info *bi)
+{
+	struct usage before = usage_now();
+	const vaddr_t ro = USER_TEST_BASE + 64 * PAGE_SIZE;
+	const vaddr_t rw = USER_TEST_BASE + 2 * PAGE_SIZE + 8;
+	uint64_t word = 0x1234;
+
+	(void)bi;
+	struct mm *parent = busy_address_space(2);
+	if (!parent)
+		return ktest_fail("out of memory");
+	bool ok = ktest_check(mm_region_add(parent, ro, ro + PAGE_SIZE,
+					    PROT_READ, REGION_ELF) == 0 &&
+				      mm_copy_in(parent, ro, "text", 5) == 0 &&
+				      write_in(parent, rw, "data"),
+			      "set up a read-only and a writable page");
+	struct mm *child = ok ? mm_copy(parent) : NULL;
+	ok = ok && ktest_check(child != NULL, "mm_copy");
+	ok = ok &&
+	     ktest_check(mapping_of(child, ro).pa ==
+					 mapping_of(parent, ro).pa &&
+				 mapping_of(parent, ro).refs == 2,
+			 "a read-only page is shared") &&
+	     ktest_check(mm_fault(child, ro, PF_PRESENT | PF_WRITE | PF_USER) ==
+				 -EFAULT,
+			 "a write to a PROT_READ page is refused (SIGSEGV)") &&
+	     ktest_check((mm_activate(child),
+			  copy_to_user((void *)ro, &word, 8) == -EFAULT),
+			 "and copy_to_user there gives -EFAULT") &&
+	     ktest_check(mapping_of(parent, ro).refs == 2,
+			 "the refused write copied nothing") &&
+	     ktest_check(
+		     mm_region_protect(parent, USER_TEST_BASE,
+				       USER_TEST_BASE + 64 * PAGE_SIZE,
+				       PROT_READ) == 0 &&
+			     mm_region_protect(parent, USER_TEST_BASE,
+					       USER_TEST_BASE + 64 * PAGE_SIZE,
+					       PROT_READ | PROT_WRITE) == 0,
+		     "mprotect read-only and back") &&
+	     ktest_check(!mapping_of(parent, rw).writable &&
+				 mapping_of(parent, rw).refs == 2,
+			 "a shared frame stays read-only after mprotect") &&
+	     ktest_check(write_in(parent, rw, "mine") &&
+				 reads_in(child, rw, "data"),
+			 "so the parent's write still copies") &&
+	     ktest_check(
+		     mm_copy_in(child, ro + 1, "X", 1) == 0 &&
+			     mapping_of(child, ro).pa !=
+				     mapping_of(parent, ro).pa &&
+			     !mapping_of(child, ro).writable,
+		     "mm_copy_in copies a shared page, keeps it read-only") &&
+	     ktest_check(reads_in(parent, ro, "text") &&
+				 reads_in(child, ro, "tXxt"),
+			 "and only the child sees the change");
+	mm_activate(NULL);
+	if (child)
+		mm_put(child);
+	mm_put(parent);
+	return ok && usage_same(before, "cow protection");
+}
+
 bool
 ktest_regions(const struct boot_info *bi)
 {

@@ -5,13 +5,17 @@
  * the other), wait4 (for a pid, for -1, WNOHANG, the exit status
  * encoding, rusage, written only for a child reaped, ECHILD, EFAULT,
  * EINVAL), exit and exit_group,
- * sched_yield.
+ * sched_yield. Last, the copy-on-write cases: a big buffer both sides
+ * write, fork after mprotect, a signal frame and a pipe read landing in
+ * pages shared with a child, and vfork and threads, which share memory
+ * on purpose, beside a forked child that must not see their writes.
  *
  * Children tell their parent how things went through their exit status:
  * 0 is fine, anything else names what went wrong.
  */
 #include "t.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/time.h>
@@ -463,6 +467,310 @@ fork_wide(void)
 	T_EQ(reaped, 20);
 }
 
+/* --- Copy-on-write -------------------------------------------------------- */
+
+#define BIG_PAGES 1024 /* 4 MiB */
+#define PAGE	  4096
+
+/* One byte per page of @buf, from @seed: each side's pattern differs. */
+static void
+fill_pages(volatile char *buf, size_t pages, char seed)
+{
+	for (size_t i = 0; i < pages; i++)
+		buf[i * PAGE + i % PAGE] = (char)(seed + i);
+}
+
+/* The first page of @buf that does not hold @seed's pattern, or -1. */
+static long
+pages_differ(volatile char *buf, size_t pages, char seed)
+{
+	for (size_t i = 0; i < pages; i++)
+		if (buf[i * PAGE + i % PAGE] != (char)(seed + i))
+			return (long)i;
+	return -1;
+}
+
+/* Pass one byte through a pipe: the two sides take turns. */
+static void
+signal_fd(int fd)
+{
+	char c = 'x';
+
+	if (write(fd, &c, 1) != 1)
+		_exit(90);
+}
+
+static void
+await_fd(int fd)
+{
+	char c;
+
+	if (read(fd, &c, 1) != 1)
+		_exit(91);
+}
+
+/* Parent and child each write all of a 4 MiB buffer, in turns, and
+ * each sees only its own data. */
+static void
+cow_big_buffer(void)
+{
+	int to_child[2], to_parent[2];
+	volatile char *buf =
+		mmap(NULL, BIG_PAGES * PAGE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	T_REQUIRE(buf != MAP_FAILED);
+	T_SYS(pipe(to_child));
+	T_SYS(pipe(to_parent));
+	fill_pages(buf, BIG_PAGES, 'A');
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		if (pages_differ(buf, BIG_PAGES, 'A') != -1)
+			_exit(1);
+		fill_pages(buf, BIG_PAGES, 'c');
+		signal_fd(to_parent[1]); /* the parent writes now */
+		await_fd(to_child[0]);
+		_exit(pages_differ(buf, BIG_PAGES, 'c') == -1 ? 0 : 2);
+	}
+	await_fd(to_parent[0]);
+	T_EQ(pages_differ(buf, BIG_PAGES, 'A'), -1);
+	fill_pages(buf, BIG_PAGES, 'p');
+	signal_fd(to_child[1]);
+	T_EXITED(t_wait(pid), 0);
+	T_EQ(pages_differ(buf, BIG_PAGES, 'p'), -1);
+	close(to_child[0]);
+	close(to_child[1]);
+	close(to_parent[0]);
+	close(to_parent[1]);
+	munmap((void *)buf, BIG_PAGES * PAGE);
+}
+
+/* Fork with two of four pages read-only: the child may not write them
+ * (SIGSEGV), may make them writable again and write, and the parent
+ * keeps its own data whatever the child did, and after its own
+ * mprotect and writes too. */
+static void
+cow_after_mprotect(void)
+{
+	char *buf = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	T_REQUIRE(buf != MAP_FAILED);
+	memset(buf, 'a', 4 * PAGE);
+	T_SYS(mprotect(buf + PAGE, 2 * PAGE, PROT_READ));
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		for (int i = 0; i < 4 * PAGE; i++)
+			if (buf[i] != 'a')
+				_exit(1);
+		pid_t writer = fork();
+		if (writer == 0) {
+			buf[PAGE] = 'w'; /* read-only: SIGSEGV */
+			_exit(0);
+		}
+		int status;
+		if (writer < 0 || waitpid(writer, &status, 0) != writer ||
+		    !WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV)
+			_exit(2);
+		if (mprotect(buf + PAGE, 2 * PAGE, PROT_READ | PROT_WRITE))
+			_exit(3);
+		memset(buf, 'c', 4 * PAGE);
+		for (int i = 0; i < 4 * PAGE; i++)
+			if (buf[i] != 'c')
+				_exit(4);
+		_exit(0);
+	}
+	T_EXITED(t_wait(pid), 0);
+	for (int i = 0; i < 4 * PAGE; i++)
+		if (buf[i] != 'a') {
+			T_FAILF("byte %d is '%c' after the child's writes", i,
+				buf[i]);
+			break;
+		}
+	T_SYS(mprotect(buf + PAGE, 2 * PAGE, PROT_READ | PROT_WRITE));
+	memset(buf + PAGE, 'p', 2 * PAGE);
+	T_EQ(buf[PAGE], 'p');
+	T_EQ(buf[0], 'a');
+	munmap(buf, 4 * PAGE);
+}
+
+/* The signal frame lands on an alternate stack that is shared with a
+ * child, and the handler writes a shared global: both are copied for
+ * the parent, and the child sees neither. */
+static char cow_altstack[16 * PAGE] __attribute__((aligned(PAGE)));
+static volatile int cow_word = 1;
+static volatile sig_atomic_t cow_handled;
+
+static void
+cow_handler(int sig)
+{
+	(void)sig;
+	cow_word = 2;
+	cow_handled = 1;
+}
+
+static void
+cow_signal_handler(void)
+{
+	int to_child[2];
+	stack_t ss = { .ss_sp = cow_altstack, .ss_size = sizeof(cow_altstack) };
+	struct sigaction sa = { .sa_handler = cow_handler,
+				.sa_flags = SA_ONSTACK };
+
+	memset(cow_altstack, 0x5a, sizeof(cow_altstack));
+	cow_word = 1;
+	cow_handled = 0;
+	T_SYS(sigaltstack(&ss, NULL));
+	T_SYS(sigemptyset(&sa.sa_mask));
+	T_SYS(sigaction(SIGUSR1, &sa, NULL));
+	T_SYS(pipe(to_child));
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		await_fd(to_child[0]);
+		if (cow_word != 1 || cow_handled)
+			_exit(1);
+		for (size_t i = 0; i < sizeof(cow_altstack); i++)
+			if (cow_altstack[i] != 0x5a)
+				_exit(2); /* the parent's frame showed here */
+		_exit(0);
+	}
+	T_SYS(kill(getpid(), SIGUSR1));
+	T_EQ(cow_handled, 1);
+	T_EQ(cow_word, 2);
+	signal_fd(to_child[1]);
+	T_EXITED(t_wait(pid), 0);
+	ss.ss_flags = SS_DISABLE;
+	T_SYS(sigaltstack(&ss, NULL));
+	signal(SIGUSR1, SIG_DFL);
+	close(to_child[0]);
+	close(to_child[1]);
+}
+
+/* read() from a pipe into a buffer shared with the parent: the kernel's
+ * write copies the page for the child only. */
+static void
+cow_pipe_read(void)
+{
+	int fds[2];
+	static char buf[3 * PAGE];
+	char msg[2 * PAGE];
+
+	memset(buf, 'o', sizeof(buf));
+	for (size_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (char)('a' + i % 26);
+	T_SYS(pipe(fds));
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		size_t got = 0;
+		while (got < sizeof(msg)) {
+			ssize_t n = read(fds[0], buf + 100 + got,
+					 sizeof(msg) - got);
+			if (n <= 0)
+				_exit(1);
+			got += (size_t)n;
+		}
+		if (memcmp(buf + 100, msg, sizeof(msg)) != 0)
+			_exit(2);
+		if (buf[99] != 'o' || buf[100 + sizeof(msg)] != 'o')
+			_exit(3);
+		_exit(0);
+	}
+	T_SYS_EQ(write(fds[1], msg, sizeof(msg)), (long)sizeof(msg));
+	T_EXITED(t_wait(pid), 0);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		if (buf[i] != 'o') {
+			T_FAILF("the child's read changed the parent's byte %zu",
+				i);
+			break;
+		}
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* A forked child that waits, holding copy-on-write pages, until told
+ * to check that @word still holds @want; exit 0 if so. */
+static pid_t
+fork_watcher(volatile int *word, int want, int *release_fd)
+{
+	int fds[2];
+
+	if (pipe(fds)) {
+		T_FAILF("pipe failed");
+		_exit(T_FAIL);
+	}
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		close(fds[1]);
+		await_fd(fds[0]);
+		_exit(*word == want ? 0 : 1);
+	}
+	close(fds[0]);
+	*release_fd = fds[1];
+	return pid;
+}
+
+/* vfork still shares: the vfork child's write, to a page that is
+ * copy-on-write with another child, reaches the parent, not that child. */
+static volatile int vfork_word;
+
+static void
+cow_vfork_shares(void)
+{
+	int release;
+
+	vfork_word = 1;
+	pid_t watcher = fork_watcher(&vfork_word, 1, &release);
+	pid_t pid = vfork();
+	if (pid == 0) {
+		vfork_word = 2;
+		_exit(0);
+	}
+	T_CHECK(pid > 0);
+	T_EXITED(t_wait(pid), 0);
+	T_EQ(vfork_word, 2);
+	signal_fd(release);
+	close(release);
+	T_EXITED(t_wait(watcher), 0);
+}
+
+/* Threads still share: a thread's write, to a page that is copy-on-write
+ * with a forked child, is the main thread's too; and pthread_join (a
+ * futex on a word the kernel clears at the thread's exit, in a page
+ * shared with the child) still returns. */
+static volatile int thread_word;
+static int thread_go[2];
+
+static void *
+cow_thread_main(void *arg)
+{
+	(void)arg;
+	await_fd(thread_go[0]);
+	thread_word = 2;
+	return (void *)42;
+}
+
+static void
+cow_threads_share(void)
+{
+	pthread_t th;
+	void *ret = NULL;
+	int release;
+
+	thread_word = 1;
+	T_SYS(pipe(thread_go));
+	T_EQ(pthread_create(&th, NULL, cow_thread_main, NULL), 0);
+	pid_t watcher = fork_watcher(&thread_word, 1, &release);
+	signal_fd(thread_go[1]);
+	T_EQ(pthread_join(th, &ret), 0);
+	T_EQ((long)ret, 42);
+	T_EQ(thread_word, 2);
+	signal_fd(release);
+	close(release);
+	T_EXITED(t_wait(watcher), 0);
+	close(thread_go[0]);
+	close(thread_go[1]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -484,5 +792,11 @@ main(int argc, char **argv)
 	T_RUN(wait_einval);
 	T_RUN(fork_many);
 	T_RUN(fork_wide);
+	T_RUN(cow_big_buffer);
+	T_RUN(cow_after_mprotect);
+	T_RUN(cow_signal_handler);
+	T_RUN(cow_pipe_read);
+	T_RUN(cow_vfork_shares);
+	T_RUN(cow_threads_share);
 	return t_done();
 }
