@@ -88,6 +88,10 @@ int process_group_session(int pgid);
 /* Has no live member of group @pgid a parent, other than init, in
  * another group of the same session (POSIX's orphaned group)? */
 bool process_group_orphaned(int pgid);
+/* @parent is exiting; @member is @parent or its child: if @member's
+ * group is orphaned now, with stopped processes, SIGHUP and SIGCONT
+ * to the group. */
+void process_group_hang_up_orphaned(struct task *member, struct task *parent);
 
 /* Make the calling kernel thread a process (for init): a descriptor
  * table with the console on 0, 1 and 2, the root as its directory. */
