@@ -602,7 +602,14 @@ def run_shell_test():
         ("fault null\n", rb"Segmentation fault.*\$ "),
         ("echo status $?\n", rb"status 139.*\$ "),
         ("fault ud2\n", rb"Illegal instruction.*\$ "),
+        # A job left stopped when the shell exits: the kernel hangs it
+        # up (its group is orphaned then), and the next shell's ps
+        # shows no sleep (typed again until init has reaped it).
+        ("sleep 100\n", None),
+        (("\x10", 10), rb"\d+ sleep\s+WAITING"),
+        ("\x1a", rb"\[\d+\] Stopped  sleep 100\n.*\$ "),
         ("exit 3\n", rb"init: /bin/sh exited with status 3.*starting a new /bin/sh.*\$ "),
+        (("ps\n", 5), rb"COMMAND\n(?:(?![^\n]*sleep)[^\n]*\n)*\$ "),
         ("poweroff\n", rb"power: off"),
     ]
     problem = None

@@ -1111,30 +1111,15 @@ restore:
 /* ---- The main loop -------------------------------------------------- */
 
 /*
- * Leaving, with job control: a stopped job would stay stopped for ever,
- * as no shell is left to continue it. Linux's kernel hangs such a job up
- * when its group is orphaned; Sprout's does not, so we do: SIGHUP, and
- * SIGCONT so that it takes it. (Not in a child that runs a built-in of
- * a pipeline: it has a copy of the jobs, and exits too.)
- */
-static void
-hang_up_stopped_jobs(void)
-{
-	if (getpid() != shell_pgid)
-		return;
-	for (int i = 0; i < MAX_JOBS; i++)
-		if (jobs[i].pids && jobs[i].stopped && jobs[i].pgid) {
-			kill(-jobs[i].pgid, SIGHUP);
-			kill(-jobs[i].pgid, SIGCONT);
-		}
-}
-
-/*
  * An interactive shell: ^C and ^Z are for the program running, not the
  * shell, which ignores them. If the terminal is our controlling
  * terminal, job control: we wait until we are in front (a shell started
  * in the background stops, SIGTTIN, until fg), then take a group of our
  * own and the terminal for it.
+ *
+ * Leaving needs nothing more: our exit leaves each job's group without
+ * a parent in the session (orphaned), and the kernel hangs up those
+ * with a stopped process (SIGHUP, then SIGCONT), as Linux's does.
  */
 static void
 start_job_control(void)
@@ -1154,8 +1139,6 @@ start_job_control(void)
 		return;
 	shell_pgid = getpid();
 	job_control = tcsetpgrp(0, shell_pgid) == 0;
-	if (job_control)
-		atexit(hang_up_stopped_jobs); /* exit, and end of input */
 }
 
 /*

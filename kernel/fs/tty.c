@@ -66,8 +66,8 @@ static size_t tail, committed, head; /* free-running; index & mask */
 static size_t eof_marks;	     /* Ctrl-D presses not yet read */
 static bool reading; /* a reader is copying out: the others wait */
 /* The session whose controlling terminal the console is (0: none, until
- * a session leader takes it with TIOCSCTTY), and its foreground group,
- * which gets Ctrl-C (0: none). */
+ * a session leader takes it with TIOCSCTTY, and again once that leader
+ * exits), and its foreground group, which gets Ctrl-C (0: none). */
 static int session, foreground;
 static struct termios_k termios = {
 	.c_iflag = 0000400, /* ICRNL */
@@ -170,26 +170,37 @@ tty_input(char c)
 
 /* --- Job control: the controlling terminal and its foreground group --- */
 
-/*
- * The console's session, or 0. A session that has lost its leader is
- * over, and the console is free for the next session leader (Linux
- * hangs the terminal up then, with SIGHUP; Sprout sends nothing).
- * Caller holds proc_lock.
- */
+/* The console's session, or 0. Caller holds proc_lock. */
 static int
 console_session_locked(void)
 {
 	uint64_t flags = spin_lock_irqsave(&tty_lock);
-	if (session) {
-		struct task *leader = task_find(session);
-		if (!leader || !leader->sighand || !leader->group ||
-		    leader->group->leader != leader ||
-		    leader->group->sid != session)
-			session = foreground = 0;
-	}
 	int sid = session;
 	spin_unlock_irqrestore(&tty_lock, flags);
 	return sid;
+}
+
+/*
+ * The leader of session @sid is exiting. If the console is that
+ * session's controlling terminal, the session loses it, and the group
+ * in front gets SIGHUP (Linux's disassociate_ctty on exit; the leader
+ * is usually the login shell, and its group the job in front). The
+ * console is then free for the next session leader's TIOCSCTTY.
+ * Caller holds no lock: sending SIGHUP may end processes.
+ */
+void
+tty_session_leader_exit(int sid)
+{
+	uint64_t flags = spin_lock_irqsave(&tty_lock);
+	int pgrp = 0;
+
+	if (session && session == sid) {
+		pgrp = foreground;
+		session = foreground = 0;
+	}
+	spin_unlock_irqrestore(&tty_lock, flags);
+	if (pgrp)
+		signal_kill_group(pgrp, SIGHUP);
 }
 
 /* Is the console the caller's controlling terminal, that is, is the

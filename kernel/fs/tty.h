@@ -17,7 +17,9 @@
  * at most (TIOCSCTTY), and one group of that session is in front
  * (tcsetpgrp): Ctrl-C, Ctrl-\ and Ctrl-Z signal it, and a background
  * group that reads the console, or changes it, is stopped by SIGTTIN or
- * SIGTTOU (docs/signals.md, section 12).
+ * SIGTTOU (docs/signals.md, section 12). When the session's leader
+ * exits, the session loses the console, and the group in front gets
+ * SIGHUP.
  */
 #ifndef KERNEL_FS_TTY_H
 #define KERNEL_FS_TTY_H
@@ -28,5 +30,9 @@
 int tty_init(void);
 /* One character typed (called from interrupt handlers). */
 void tty_input(char c);
+/* Session @sid's leader is exiting: if the console is the session's
+ * controlling terminal, SIGHUP to the group in front, and the console
+ * is free again. */
+void tty_session_leader_exit(int sid);
 
 #endif /* KERNEL_FS_TTY_H */

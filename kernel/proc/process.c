@@ -6,6 +6,7 @@
 #include "kernel/cpu/percpu.h"
 #include "kernel/cpu/trap.h"
 #include "kernel/cpu/x86.h"
+#include "kernel/fs/tty.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/lib/errno.h"
 #include "kernel/lib/panic.h"
@@ -359,12 +360,18 @@ process_exit_last(int wait_status)
 	/* The group stays until the zombie is reaped: wait4 matches on its
 	 * process group. */
 
+	/* A session leader: its terminal hangs up (SIGHUP to the group in
+	 * front), before its children go to init, as on Linux. */
+	if (t->group->sid == t->pid)
+		tty_session_leader_exit(t->pid);
+
 	/* Interrupts stay off: this task never runs again to restore them. */
 	interrupts_disable();
 	spin_lock(&proc_lock);
 	struct task *init = task_find(INIT_PID);
 	bool zombie_for_init = false;
-	/* Orphans go to init. */
+	/* Orphans go to init. A group this exit orphans, children's or our
+	 * own, is hung up if it has stopped processes (session.c). */
 	while (t->children) {
 		struct task *c = t->children;
 		t->children = c->sibling;
@@ -373,7 +380,9 @@ process_exit_last(int wait_status)
 		c->sibling = init->children;
 		init->children = c;
 		zombie_for_init |= c->state == TASK_ZOMBIE;
+		process_group_hang_up_orphaned(c, t);
 	}
+	process_group_hang_up_orphaned(t, t->parent);
 	t->wait_status = wait_status;
 	struct task *parent = t->parent;
 	int exit_signal = t->exit_signal;

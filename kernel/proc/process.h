@@ -93,6 +93,10 @@ int process_group_session(int pgid);
 /* Has no live member of group @pgid a parent, other than init, in
  * another group of the same session (POSIX's orphaned group)? */
 bool process_group_orphaned(int pgid);
+/* @parent is exiting; @member is @parent or its child: if @member's
+ * group is orphaned now, with stopped processes, SIGHUP and SIGCONT
+ * to the group. */
+void process_group_hang_up_orphaned(struct task *member, struct task *parent);
 
 /* Disarm the process's interval timer: it is ending (itimer.c). */
 void itimer_cancel(struct thread_group *g);

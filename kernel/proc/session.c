@@ -98,6 +98,42 @@ process_group_orphaned(int pgid)
 	return true;
 }
 
+/* Has group @pgid a stopped process? Caller holds proc_lock. */
+static bool
+group_has_stopped(int pgid)
+{
+	for (struct task *t = task_next(0); t; t = task_next(t->tid))
+		if (is_process(t) && t->sighand && t->group->pgid == pgid &&
+		    t->group->stopped)
+			return true;
+	return false;
+}
+
+/*
+ * @parent is exiting, and @member is @parent itself or one of its
+ * children, already handed to init. If @parent was @member's link to
+ * the rest of the session (in another group, the same session), its
+ * exit may leave @member's group orphaned. An orphaned group with
+ * stopped processes would stay stopped for ever, as no shell is left
+ * to continue it: it gets SIGHUP, then SIGCONT, so that each process
+ * ends (SIGHUP's default) or at least runs again (Linux's
+ * kill_orphaned_pgrp). Caller holds proc_lock.
+ */
+void
+process_group_hang_up_orphaned(struct task *member, struct task *parent)
+{
+	struct thread_group *g = member->group;
+
+	if (!g || !parent || !parent->group)
+		return;
+	if (parent->group->pgid == g->pgid || parent->group->sid != g->sid)
+		return; /* it was no link out of the group */
+	if (!process_group_orphaned(g->pgid) || !group_has_stopped(g->pgid))
+		return;
+	signal_kill_group_locked(g->pgid, SIGHUP);
+	signal_kill_group_locked(g->pgid, SIGCONT);
+}
+
 /*
  * setpgid(pid, pgid), with Linux's rules: @pid is the caller or one of
  * its children that has not exec'd, in the caller's session and not a

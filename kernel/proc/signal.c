@@ -300,11 +300,12 @@ signal_send_from(struct task *t, int sig, const struct sigsource *from,
 	send(t, sig, true, proc_locked, from);
 }
 
-/* Send @sig to every process for which @match says so. Linux's kill
- * returns success if it reached at least one. */
+/* Send @sig to every process for which @match says so; @proc_locked if
+ * the caller holds proc_lock. Linux's kill returns success if it
+ * reached at least one. */
 static long
 kill_many(int sig, bool (*match)(struct task *t, int arg), int arg,
-	  const struct sigsource *from)
+	  const struct sigsource *from, bool proc_locked)
 {
 	int sent = 0;
 
@@ -312,7 +313,7 @@ kill_many(int sig, bool (*match)(struct task *t, int arg), int arg,
 		if (t->group && t->group->leader == t && t->sighand &&
 		    match(t, arg)) {
 			if (sig)
-				send(t, sig, true, false, from);
+				send(t, sig, true, proc_locked, from);
 			sent++;
 		}
 	}
@@ -336,7 +337,15 @@ signal_kill_group(int pgid, int sig)
 {
 	/* From the terminal (Ctrl-C): the kernel sent it. */
 	struct sigsource from = { .code = SI_KERNEL };
-	return kill_many(sig, in_group, pgid, &from);
+	return kill_many(sig, in_group, pgid, &from, false);
+}
+
+long
+signal_kill_group_locked(int pgid, int sig)
+{
+	/* A hang-up: the kernel sent it too. */
+	struct sigsource from = { .code = SI_KERNEL };
+	return kill_many(sig, in_group, pgid, &from, true);
 }
 
 static long
@@ -347,14 +356,14 @@ do_kill(int pid, int sig)
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
 	if (pid == -1)
-		return kill_many(sig, everyone_else, current_task()->pid,
-				 &from);
+		return kill_many(sig, everyone_else, current_task()->pid, &from,
+				 false);
 	if (pid == 0)
 		pid = -current_task()->group->pgid;
 	if (pid == INT32_MIN)
 		return -ESRCH; /* no group -INT_MIN */
 	if (pid < 0)
-		return kill_many(sig, in_group, -pid, &from);
+		return kill_many(sig, in_group, -pid, &from, false);
 	struct task *t = task_find(pid);
 	if (!t || !t->group || t->group->leader != t)
 		return -ESRCH; /* none, or a thread's tid, or reaped */
@@ -575,6 +584,13 @@ signal_group_stop(int sig, unsigned cont_seq)
 	struct thread_group *g = t->group;
 	uint64_t irq = spin_lock_irqsave(&proc_lock);
 
+	/* No shell is left to continue an orphaned group: the terminal's
+	 * stop signals do nothing there, as on Linux; SIGSTOP still
+	 * stops. */
+	if (sig != SIGSTOP && process_group_orphaned(g->pgid)) {
+		spin_unlock_irqrestore(&proc_lock, irq);
+		return;
+	}
 	if (!g->stopped && !g->exiting && g->cont_seq == cont_seq) {
 		g->stopped = true;
 		g->wait_report = (sig << 8) | 0x7f; /* WIFSTOPPED */

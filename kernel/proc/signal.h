@@ -109,6 +109,8 @@ void signal_send_from(struct task *t, int sig, const struct sigsource *from,
 void signal_send_to(struct task *t, int sig, bool whole_process);
 /* Send @sig to every process in group @pgid (Ctrl-C: the foreground). */
 long signal_kill_group(int pgid, int sig);
+/* The same, for a caller that holds proc_lock (the exit path). */
+long signal_kill_group_locked(int pgid, int sig);
 /* On the way back to user mode: take one deliverable signal, and run
  * its handler (a signal frame on the user stack) or its default action
  * (kernel/proc/sigframe.c). */
@@ -120,7 +122,9 @@ bool signal_default_stops(int sig);
 
 /* signal_deliver took stop signal @sig (SIG_DFL), when the group had
  * seen @cont_seq SIGCONTs: stop the process, unless a SIGCONT came
- * since, tell the parent, and park until continued or killed. */
+ * since, tell the parent, and park until continued or killed. In an
+ * orphaned process group only SIGSTOP stops; SIGTSTP, SIGTTIN and
+ * SIGTTOU return at once, discarded. */
 void signal_group_stop(int sig, unsigned cont_seq);
 
 /* The alternate signal stack (kernel/proc/altstack.c). */

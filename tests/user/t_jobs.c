@@ -7,7 +7,11 @@
  * TOSTOP is set, and then gets SIGTTOU, unless it ignores or blocks it;
  * tcsetpgrp and tcsetattr from a background group get SIGTTOU; a group
  * stopped for output and continued in front finishes its write; an
- * orphaned group gets EIO instead of a stop; and tcsetpgrp's errors.
+ * orphaned group gets EIO instead of a stop; a stopped process whose
+ * group an exit orphans is hung up (SIGHUP and SIGCONT); SIGTSTP,
+ * SIGTTIN and SIGTTOU do nothing in an orphaned group, SIGSTOP stops;
+ * tcsetpgrp's errors; and a session leader's exit hangs up the group
+ * in front (SIGHUP) and leaves the terminal free.
  *
  * It needs a terminal on fd 0 that is no session's controlling terminal
  * yet: in Sprout the console (which only the interactive shell's
@@ -17,9 +21,12 @@
  * in the session's foreground group. A case puts the processes it tests
  * into groups of their own, which are in the background; they report
  * through their exit status, as they must not write to the terminal.
+ * Once that session has ended, the last case starts sessions of its
+ * own, with the terminal free again.
  */
 #include "t.h"
 
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 
@@ -464,6 +471,325 @@ orphaned_group(void)
 	T_EQ(results[2], EIO);
 }
 
+/* ---- Hang-ups: orphaned groups, and the session leader's exit ------- */
+
+/*
+ * Everything read from fd until its end (every writer gone), at most
+ * size bytes and T_CHILD_TIMEOUT_MS: the bytes read, or -1 if it took
+ * longer.
+ */
+static long
+read_all(int fd, char *buf, size_t size)
+{
+	long long deadline = t_now_ms() + T_CHILD_TIMEOUT_MS;
+	size_t n = 0;
+
+	while (n < size) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		long long left = deadline - t_now_ms();
+		if (left <= 0)
+			return -1;
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		long r = read(fd, buf + n, size - n);
+		if (r == 0)
+			break;
+		if (r > 0)
+			n += r;
+	}
+	return (long)n;
+}
+
+static int report_fd = -1; /* where the handlers below write */
+static volatile sig_atomic_t got_hup, got_cont;
+
+static void
+report_hup(int sig)
+{
+	(void)sig;
+	got_hup = 1;
+	write(report_fd, "H", 1);
+}
+
+static void
+report_cont(int sig)
+{
+	(void)sig;
+	got_cont = 1;
+	write(report_fd, "C", 1);
+}
+
+/* Stop with SIGSTOP; once continued, wait (at most T_LINGER_MS) until
+ * both SIGHUP and SIGCONT have come, each reported on fd, and exit. */
+static void __attribute__((noreturn)) stop_until_hung_up(int fd)
+{
+	report_fd = fd;
+	action(SIGHUP, report_hup);
+	action(SIGCONT, report_cont);
+	kill(getpid(), SIGSTOP);
+	long long deadline = t_now_ms() + T_LINGER_MS;
+	while (!(got_hup && got_cont) && t_now_ms() < deadline)
+		t_sleep_ms(1);
+	_exit(0);
+}
+
+/* Child pid must stop, else it is killed; its parent exits with 0 or
+ * 1. pid goes to the case on fd, so that it can end it if need be. */
+static void __attribute__((noreturn)) leave_when_stopped(pid_t pid, int fd)
+{
+	int status;
+
+	write(fd, &pid, sizeof(pid));
+	if (waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status)) {
+		kill(pid, SIGKILL);
+		_exit(1);
+	}
+	_exit(0);
+}
+
+/* What a hung-up process reported: H and C, in either order (Linux
+ * runs the handler of the later signal first). The process is killed
+ * if it is still there. */
+static void
+check_hung_up(int report, int pids)
+{
+	char got[8];
+	pid_t pid = 0;
+
+	long n = read_all(report, got, sizeof(got));
+	T_EQ(read(pids, &pid, sizeof(pid)), sizeof(pid));
+	if (n < 0 && pid > 0)
+		kill(pid, SIGKILL); /* never hung up: still stopped */
+	T_EQ(n, 2);
+	T_CHECK(n == 2 && memchr(got, 'H', 2) && memchr(got, 'C', 2));
+}
+
+/*
+ * A parent that exits leaves its child's group orphaned (it was the
+ * group's only member with a parent in another group of the session),
+ * and the child is stopped: the group gets SIGHUP, then SIGCONT.
+ *
+ *   the case (the session's group)
+ *     parent (the same group)    exits
+ *       child (a group of its own), stopped: hung up
+ */
+static void
+orphaned_by_parent_hung_up(void)
+{
+	int report[2], pids[2];
+
+	T_REQUIRE(pipe(report) == 0 && pipe(pids) == 0);
+	pid_t parent = t_fork();
+	if (parent == 0) {
+		pid_t child = t_fork();
+		if (child == 0) {
+			setpgid(0, 0);
+			stop_until_hung_up(report[1]);
+		}
+		setpgid(child, child);
+		leave_when_stopped(child, pids[1]);
+	}
+	close(report[1]);
+	close(pids[1]);
+	T_EXITED(t_wait(parent), 0);
+	check_hung_up(report[0], pids[0]);
+}
+
+/*
+ * The same, when the process that exits is in the group itself: it was
+ * the group's link to the session, its child is stopped.
+ *
+ *   the case (the session's group)
+ *     leader (a group of its own)      exits
+ *       child (the leader's group), stopped: hung up
+ */
+static void
+orphaned_by_member_hung_up(void)
+{
+	int report[2], pids[2];
+
+	T_REQUIRE(pipe(report) == 0 && pipe(pids) == 0);
+	pid_t leader = t_fork();
+	if (leader == 0) {
+		setpgid(0, 0);
+		pid_t child = t_fork();
+		if (child == 0)
+			stop_until_hung_up(report[1]);
+		leave_when_stopped(child, pids[1]);
+	}
+	close(report[1]);
+	close(pids[1]);
+	T_EXITED(t_wait(leader), 0);
+	check_hung_up(report[0], pids[0]);
+}
+
+/* In an orphaned group: SIGTSTP, SIGTTIN and SIGTTOU do not stop the
+ * caller (1 each), and SIGSTOP still stops a child of the group (4). */
+static int
+stop_signals_when_orphaned(void)
+{
+	int result = 0, status;
+
+	kill(getpid(), SIGTSTP);
+	result |= 1;
+	kill(getpid(), SIGTTIN);
+	result |= 2;
+	kill(getpid(), SIGTTOU);
+	result |= 4;
+	pid_t child = fork(); /* in our group: it stays orphaned */
+	if (child == 0) {
+		kill(getpid(), SIGSTOP);
+		_exit(0);
+	}
+	if (waitpid(child, &status, WUNTRACED) == child && WIFSTOPPED(status) &&
+	    WSTOPSIG(status) == SIGSTOP)
+		result |= 8;
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+	return result;
+}
+
+/*
+ * The terminal's stop signals do nothing to an orphaned group, which no
+ * shell could continue; SIGSTOP still stops. The child makes its
+ * grandchild's group orphaned by exiting; the grandchild's result comes
+ * back through a pipe (and if it stopped after all, it is killed).
+ */
+static void
+orphaned_ignores_stop_signals(void)
+{
+	int p[2];
+	pid_t pid = 0;
+	unsigned char result = 0;
+
+	T_REQUIRE(pipe(p) == 0);
+	pid_t child = t_fork();
+	if (child == 0) {
+		pid_t parent = getpid();
+		pid_t grandchild = t_fork();
+		if (grandchild == 0) {
+			setpgid(0, 0);
+			while (getppid() == parent)
+				t_sleep_ms(1); /* until it is an orphan */
+			result = stop_signals_when_orphaned();
+			write(p[1], &result, 1);
+			_exit(0);
+		}
+		setpgid(grandchild, grandchild);
+		write(p[1], &grandchild, sizeof(grandchild));
+		_exit(0);
+	}
+	close(p[1]);
+	T_EXITED(t_wait(child), 0);
+	T_EQ(read(p[0], &pid, sizeof(pid)), sizeof(pid));
+	long n = read_all(p[0], (char *)&result, 1);
+	if (n != 1 && pid > 0)
+		kill(pid, SIGKILL);
+	T_EQ(n, 1);
+	T_EQ(result, 15);
+}
+
+/*
+ * The session leader that controls the terminal exits: the group in
+ * front gets SIGHUP (not SIGCONT: Linux sends that too only when the
+ * leader gives the terminal up with TIOCNOTTY), and the session has no
+ * controlling terminal any more, so another session leader may take
+ * it. The member in front blocks both signals, and once its leader is
+ * gone it reports on a pipe which are pending.
+ *
+ *   the case (no controlling terminal)
+ *     leader (a new session; the terminal)   exits
+ *       member (a group of its own, in front): SIGHUP
+ *
+ * This needs the terminal free: it runs after the other cases' session
+ * has ended.
+ */
+static int
+hung_up_in_front(pid_t leader)
+{
+	sigset_t set;
+	int result = 0, pgrp;
+
+	/* Handlers, so that neither is ignored while it waits. */
+	action(SIGHUP, count);
+	action(SIGCONT, count);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCONT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	setpgid(0, 0);
+	while (get_fg() != getpgrp() && getppid() == leader)
+		t_sleep_ms(1);		    /* the leader puts us in front */
+	if (write(go_pipe[1], "r", 1) != 1) /* ready */
+		return 90;
+	long long deadline = t_now_ms() + T_LINGER_MS;
+	while (getppid() == leader && t_now_ms() < deadline)
+		t_sleep_ms(1);
+	sigpending(&set);
+	if (sigismember(&set, SIGHUP))
+		result |= 1;
+	if (sigismember(&set, SIGCONT))
+		result |= 2;
+	if (syscall(SYS_ioctl, 0, TIOCGPGRP, &pgrp) == -1 && errno == ENOTTY)
+		result |= 4;
+	return result;
+}
+
+static int
+lead_and_leave(int report)
+{
+	char c;
+
+	if (setsid() < 0 || syscall(SYS_ioctl, 0, TIOCSCTTY, 0) < 0)
+		return 80;
+	pid_t leader = getpid();
+	pid_t member = fork();
+	if (member == 0) {
+		unsigned char result = hung_up_in_front(leader);
+		write(report, &result, 1);
+		_exit(0);
+	}
+	setpgid(member, member);
+	if (set_fg(member) != 0)
+		return 81;
+	if (read(go_pipe[0], &c, 1) != 1) /* the member is ready */
+		return 82;
+	return 0;
+}
+
+/* A new session leader takes the terminal (no stealing). */
+static int
+take_free_terminal(void)
+{
+	if (setsid() < 0)
+		return 10;
+	return syscall(SYS_ioctl, 0, TIOCSCTTY, 0) == 0 ? 0 : errno;
+}
+
+static void
+session_leader_exit(void)
+{
+	int report[2];
+	unsigned char result = 0;
+
+	T_REQUIRE(pipe(report) == 0 && pipe(go_pipe) == 0);
+	pid_t leader = t_fork();
+	if (leader == 0)
+		_exit(lead_and_leave(report[1]));
+	close(report[1]);
+	T_EXITED(t_wait(leader), 0);
+	close(go_pipe[0]);
+	close(go_pipe[1]);
+	T_EQ(read_all(report[0], (char *)&result, 1), 1);
+	T_EQ(result & 1, 1); /* SIGHUP */
+	T_EQ(result & 2, 0); /* no SIGCONT */
+	T_EQ(result & 4, 4); /* no controlling terminal any more */
+	pid_t pid = t_fork();
+	if (pid == 0)
+		_exit(take_free_terminal());
+	T_EXITED(t_wait(pid), 0);
+}
+
 /* ---- tcsetpgrp's errors ----------------------------------------------- */
 
 /* In another session, which has no controlling terminal. */
@@ -562,11 +888,19 @@ main(int argc, char **argv)
 		RUN(background_tcsetpgrp);
 		RUN(background_tcsetattr);
 		RUN(orphaned_group);
+		RUN(orphaned_by_parent_hung_up);
+		RUN(orphaned_by_member_hung_up);
+		RUN(orphaned_ignores_stop_signals);
 		RUN(tcsetpgrp_errors);
 		_exit(t_done());
 	}
 	int status = 1;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	if (!WIFEXITED(status))
+		return 1;
+	/* That session is over: the terminal is free for a new one. */
+	T_RUN(session_leader_exit);
+	int failed = WEXITSTATUS(status) + t_done();
+	return failed > 255 ? 255 : failed;
 }
