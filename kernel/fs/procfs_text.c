@@ -72,14 +72,15 @@ struct proc_snapshot {
 	vaddr_t start_brk;
 };
 
-/* Linux's letters. Sprout has no stopped processes, and its waits are
- * all interruptible ones (S: Linux's D is not needed). */
+/* Linux's letters. A thread of a stopped process waits on the group's
+ * "stopped" queue: T, as Linux shows it. Sprout's other waits are all
+ * interruptible ones (S: Linux's D is not needed). */
 static char
-state_letter(enum task_state state)
+state_letter(enum task_state state, bool group_stopped)
 {
 	switch (state) {
 	case TASK_WAITING:
-		return 'S';
+		return group_stopped ? 'T' : 'S';
 	case TASK_ZOMBIE:
 		return 'Z';
 	default:
@@ -91,6 +92,7 @@ static const char *
 state_name(char letter)
 {
 	return letter == 'S'   ? "sleeping"
+	       : letter == 'T' ? "stopped"
 	       : letter == 'Z' ? "zombie"
 			       : "running";
 }
@@ -139,7 +141,7 @@ snapshot_take(struct proc_dir *d, struct proc_snapshot *s)
 		s->start_brk = t->mm->brk_start;
 	}
 	spin_lock(&sched_lock); /* states and tick counts */
-	s->state = state_letter(t->state);
+	s->state = state_letter(t->state, g->stopped);
 	for (struct task *th = g->threads; th; th = th->group_next)
 		s->ticks += th->ticks_run;
 	spin_unlock(&sched_lock);

@@ -413,6 +413,39 @@ cwd_in_self(void)
 }
 
 /* Standing in a process's directory while the process is reaped. */
+/* A stopped process shows T in stat and "T (stopped)" in status; when
+ * it is continued, S again (it waits for its pipe). */
+static void
+stopped_state(void)
+{
+	int release;
+	struct pstat s;
+	char path[64], text[TEXT_MAX];
+	pid_t pid = fork_waiting_child(&release);
+	int status;
+
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGSTOP), 0);
+	T_SYS_EQ(syscall(SYS_wait4, pid, &status, WUNTRACED, NULL), pid);
+	T_CHECK(WIFSTOPPED(status));
+	T_REQUIRE(stat_of(pid_name(pid), &s) == 0);
+	T_EQ(s.state, 'T');
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	T_REQUIRE(read_text(path, text, sizeof(text), TEXT_MAX) >= 0);
+	T_STR_EQ(status_value(text, "State"), "T (stopped)");
+	T_SYS_EQ(syscall(SYS_kill, pid, SIGCONT), 0);
+	T_SYS_EQ(syscall(SYS_wait4, pid, &status, WCONTINUED, NULL), pid);
+	/* Continued: it goes back to waiting for the pipe. */
+	for (int i = 0; i < 200; i++) {
+		T_REQUIRE(stat_of(pid_name(pid), &s) == 0);
+		if (s.state == 'S')
+			break;
+		usleep(10000);
+	}
+	T_EQ(s.state, 'S');
+	syscall(SYS_close, release);
+	T_EXITED(t_wait(pid), 0);
+}
+
 static void
 cwd_outlives_process(void)
 {
@@ -751,6 +784,7 @@ main(int argc, char **argv)
 	T_RUN(cmdline_after_exec);
 	T_RUN(child_listed_then_gone);
 	T_RUN(zombie);
+	T_RUN(stopped_state);
 	T_RUN(parent_dir);
 	T_RUN(no_such_process);
 	T_RUN(cwd_in_self);
