@@ -378,7 +378,7 @@ trace-now: $(KERNEL)
 	@echo "Booting the demonstration with trace=sched ..."
 	@$(QEMU) -machine pc -m 128M -display none -no-reboot -nic none \
 		-serial file:$(BUILD)/trace.log -kernel $(KERNEL) \
-		-append "test=trace-demo trace=sched panic=poweroff"
+		-append "test=trace-demo trace=sched panic=poweroff $(APPEND)"
 	@$(PLOT_PYTHON) tools/trace_plot.py $(BUILD)/trace.log \
 		$(BUILD)/trace.png $(BUILD)/trace.svg
 
