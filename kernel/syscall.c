@@ -78,6 +78,7 @@ static const syscall_fn syscall_table[SYSCALL_NAMES] = {
 	[124] = sys_getsid,
 	[127] = sys_rt_sigpending,
 	[128] = sys_rt_sigtimedwait,
+	[129] = sys_rt_sigqueueinfo,
 	[130] = sys_rt_sigsuspend,
 	[131] = sys_sigaltstack,
 	[158] = sys_arch_prctl,
@@ -97,6 +98,7 @@ static const syscall_fn syscall_table[SYSCALL_NAMES] = {
 	[269] = sys_faccessat,
 	[292] = sys_dup3,
 	[293] = sys_pipe2,
+	[297] = sys_rt_tgsigqueueinfo,
 	[318] = sys_getrandom,
 	[439] = sys_faccessat2,
 };

@@ -106,6 +106,10 @@ long sys_rt_sigpending(const struct syscall_args *a);
 long sys_rt_sigtimedwait(const struct syscall_args *a);
 long sys_sigaltstack(const struct syscall_args *a);
 
+/* kernel/proc/sigqueue.c */
+long sys_rt_sigqueueinfo(const struct syscall_args *a);
+long sys_rt_tgsigqueueinfo(const struct syscall_args *a);
+
 /* kernel/proc/itimer.c */
 long sys_alarm(const struct syscall_args *a);
 long sys_setitimer(const struct syscall_args *a);

@@ -48,13 +48,35 @@ struct thread_group;
 struct mm;
 struct trap_frame;
 
-/* Where a pending signal came from: what the handler's siginfo says.
- * Only one of each signal is pending at a time, so one per number. */
+/* Signals 1 to 31 are "standard": one pending bit each, and one
+ * sigsource, the first sender's. 32 to 64 are real-time: each one sent
+ * waits in a queue of its own (struct sigqueue_entry). */
+#define SIGNAL_STANDARD_MAX 31
+
+/* Where a pending signal came from: what the handler's siginfo says. */
 struct sigsource {
-	int32_t code;	/* SI_USER (kill), SI_TKILL, SI_KERNEL, CLD_*, ... */
+	int32_t code;	/* SI_USER (kill), SI_TKILL, SI_QUEUE, SI_KERNEL,
+			   CLD_*, ... */
 	int32_t pid;	/* the sender, or the child for SIGCHLD */
+	uint32_t uid;	/* the sender's user (everyone is root: 0) */
 	int32_t status; /* SIGCHLD: the exit code or signal */
+	uint64_t value; /* sigqueue's si_value: an int or a pointer */
 	uint64_t addr;	/* a fault's address */
+};
+
+/* A real-time signal waiting to be taken, one for each time it was sent
+ * (kernel/proc/sigqueue.c). */
+struct sigqueue_entry {
+	struct sigqueue_entry *next;
+	int sig;
+	struct sigsource from;
+};
+
+/* A thread's or a process's real-time signals, oldest first, at most
+ * SIGQUEUE_MAX of them. Changed under sched_lock. */
+struct sigqueue {
+	struct sigqueue_entry *first;
+	int count;
 };
 
 /* A thread's alternate signal stack, as sigaltstack set it (Linux's
@@ -101,7 +123,9 @@ struct task {
 	uint64_t sigmask; /* signals this thread blocks */
 	uint64_t sigwait; /* rt_sigtimedwait: signals it waits for, or 0 */
 	uint64_t pending; /* signals sent to this thread, not yet taken */
-	struct sigsource pending_from[64]; /* who sent each, for siginfo */
+	/* who sent each standard one, for siginfo */
+	struct sigsource pending_from[SIGNAL_STANDARD_MAX];
+	struct sigqueue queued;	  /* its real-time ones */
 	uint64_t saved_mask;	  /* rt_sigsuspend: the mask to put back */
 	bool restore_mask;	  /* ... after the next handler (or return) */
 	uint64_t syscall_nr;	  /* the system call in progress: SA_RESTART */

@@ -129,7 +129,10 @@ release_resources(struct task *t)
 	fs_info_put(t->fs);
 	t->fs = NULL;
 	sighand_put(t->sighand);
-	t->sighand = NULL;
+	t->sighand = NULL; /* from now on, signals to it are dropped */
+	uint64_t irq = spin_lock_irqsave(&sched_lock);
+	sigqueue_discard_locked(&t->queued, ~0ull);
+	spin_unlock_irqrestore(&sched_lock, irq);
 	if (t->mm) {
 		struct mm *mm = t->mm;
 		t->mm = NULL;
@@ -357,6 +360,11 @@ process_exit_last(int wait_status)
 					 : (wait_status >> 8) & 0xff);
 	itimer_cancel(t->group); /* no SIGALRM for a zombie */
 	release_resources(t);
+	/* Its last thread gone, the process's queued signals go too (no
+	 * sender queues more: the leader has no sighand now). */
+	uint64_t irq = spin_lock_irqsave(&sched_lock);
+	sigqueue_discard_locked(&t->group->shared_queued, ~0ull);
+	spin_unlock_irqrestore(&sched_lock, irq);
 	/* The group stays until the zombie is reaped: wait4 matches on its
 	 * process group. */
 

@@ -41,8 +41,10 @@ struct thread_group {
 	int exit_status;	  /* then: the process's wait status */
 	struct task *exec_thread; /* a thread in execve, ending the others */
 	uint64_t shared_pending;  /* signals sent to the process (kill) */
-	struct sigsource shared_from[64]; /* who sent each */
-	int pgid, sid;			  /* process group and session */
+	/* who sent each standard one */
+	struct sigsource shared_from[SIGNAL_STANDARD_MAX];
+	struct sigqueue shared_queued; /* its real-time ones */
+	int pgid, sid;		       /* process group and session */
 	bool execed; /* has called execve (setpgid's EACCES) */
 	struct wait_queue others_gone;
 	/* Job control (docs/signals.md, section 13): a stop signal parks

@@ -82,20 +82,6 @@ struct ucontext_k {
 };
 _Static_assert(sizeof(struct stack_k) == 24, "Linux's stack_t");
 
-struct siginfo_k {
-	int32_t signo, errno_, code, pad;
-	union {
-		struct {
-			int32_t pid;
-			uint32_t uid;
-			int32_t status; /* SIGCHLD: exit code or signal */
-		} from;
-		uint64_t addr; /* SIGSEGV and friends: the faulting address */
-		uint8_t bytes[112];
-	};
-};
-_Static_assert(sizeof(struct siginfo_k) == 128, "Linux's siginfo");
-
 struct sigframe_k {
 	uint64_t pretcode; /* the handler's return address: sa_restorer */
 	struct ucontext_k uc;
@@ -127,12 +113,19 @@ siginfo_fill(struct siginfo_k *info, int sig, const struct sigsource *from)
 	memset(info, 0, sizeof(*info));
 	info->signo = sig;
 	info->code = from->code;
-	if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE) {
-		info->addr = from->addr;
-	} else {
-		info->from.pid = from->pid;
-		info->from.status = from->status;
+	if (from->code > 0 && (sig == SIGSEGV || sig == SIGBUS ||
+			       sig == SIGILL || sig == SIGFPE)) {
+		info->addr = from->addr; /* a fault's (the kernel's code) */
+		return;
 	}
+	info->from.pid = from->pid;
+	info->from.uid = from->uid;
+	/* A code below 0 is a sender's own siginfo (sigqueue's SI_QUEUE):
+	 * its value; above, the kernel's, with SIGCHLD's status. */
+	if (from->code < 0)
+		info->from.value = from->value;
+	else
+		info->from.status = from->status;
 }
 
 /* Build the frame and point the registers at the handler. */
@@ -216,8 +209,9 @@ frame_setup(struct trap_frame *tf, int sig, const struct sigaction_k *act,
 	return 0;
 }
 
-/* The lowest pending signal in @wanted, taken off its pending set, and
- * where it came from; 0 if none. */
+/* The lowest pending signal in @wanted, taken off its pending set (a
+ * real-time one: its oldest, off its queue), and where it came from; 0
+ * if none. */
 static int
 dequeue_wanted(struct task *t, uint64_t wanted, struct sigsource *from,
 	       unsigned *cont_seq)
@@ -231,12 +225,17 @@ dequeue_wanted(struct task *t, uint64_t wanted, struct sigsource *from,
 	if (ready) {
 		sig = __builtin_ctzll(ready) + 1;
 		uint64_t bit = 1ull << (sig - 1);
-		if (t->pending & bit) { /* the thread's own come first */
-			t->pending &= ~bit;
-			*from = t->pending_from[sig - 1];
-		} else {
-			t->group->shared_pending &= ~bit;
-			*from = t->group->shared_from[sig - 1];
+		struct thread_group *g = t->group;
+		bool own = t->pending & bit; /* the thread's own come first */
+		uint64_t *set = own ? &t->pending : &g->shared_pending;
+		if (sig < SIGRTMIN) {
+			*set &= ~bit;
+			*from = (own ? t->pending_from
+				     : g->shared_from)[sig - 1];
+		} else if (!sigqueue_take_locked(own ? &t->queued
+						     : &g->shared_queued,
+						 sig, from)) {
+			*set &= ~bit; /* that was the last of them */
 		}
 	}
 	spin_unlock_irqrestore(&sched_lock, irq);

@@ -125,16 +125,28 @@ default_kills(int sig)
 	((1ull << (SIGSTOP - 1)) | (1ull << (SIGTSTP - 1)) | \
 	 (1ull << (SIGTTIN - 1)) | (1ull << (SIGTTOU - 1)))
 
-/* Take @bits off every pending set of @g. Caller holds sched_lock. */
+/* Take @bits off every pending set of @g, and their queued real-time
+ * signals. Caller holds sched_lock. */
 static void
 discard_pending_locked(struct thread_group *g, uint64_t bits)
 {
 	g->shared_pending &= ~bits;
-	for (struct task *th = g->threads; th; th = th->group_next)
+	sigqueue_discard_locked(&g->shared_queued, bits);
+	for (struct task *th = g->threads; th; th = th->group_next) {
 		th->pending &= ~bits;
+		sigqueue_discard_locked(&th->queued, bits);
+	}
 }
 
-static void send(struct task *t, int sig, bool whole_process, bool proc_locked,
+/* Does @act do nothing with @sig: SIG_IGN, or SIG_DFL and ignored? */
+static bool
+ignores(const struct sigaction_k *act, int sig)
+{
+	return act->handler == SIG_IGN ||
+	       (act->handler == SIG_DFL && signal_default_ignored(sig));
+}
+
+static long send(struct task *t, int sig, bool whole_process, bool proc_locked,
 		 const struct sigsource *from);
 
 /* The process @g stopped or continued: wake its parent's wait4 and,
@@ -191,17 +203,73 @@ kill_process(struct task *t, int sig, bool proc_locked)
 		process_kill(t, W_EXITCODE(0, sig));
 }
 
+/* Wake a thread of @t's process, or @t alone, that can take @sig, so
+ * that a sleep ends with -EINTR and the handler runs on its way back to
+ * user mode. Caller holds sched_lock. */
 static void
+wake_taker_locked(struct task *t, int sig, bool whole_process)
+{
+	for (struct task *th = whole_process ? t->group->threads : t; th;
+	     th = whole_process ? th->group_next : NULL)
+		if (takes(th, sig)) {
+			sched_wake_locked(th, "signal");
+			break;
+		}
+}
+
+/*
+ * Make @sig pending for @t's process or for @t alone. A standard signal
+ * already pending merges with it, and keeps the first sender (Linux's
+ * legacy_queue). A real-time one is queued, each with its sigsource;
+ * when its queue is full (SIGQUEUE_MAX entries) or memory is short,
+ * kill's (SI_USER) is still made pending, without its siginfo, and any
+ * other (sigqueue, tkill) fails with -EAGAIN, as on Linux.
+ */
+static long
+make_pending(struct task *t, int sig, bool whole_process,
+	     const struct sigsource *from)
+{
+	struct sigqueue_entry *e =
+		sig >= SIGRTMIN ? sigqueue_entry_alloc() : NULL;
+	struct thread_group *g = t->group;
+	long err = 0;
+	uint64_t irq = spin_lock_irqsave(&sched_lock);
+
+	if (!t->sighand)
+		goto out; /* it has exited meanwhile: its queues are gone */
+	uint64_t *set = whole_process ? &g->shared_pending : &t->pending;
+	if (sig < SIGRTMIN) {
+		if (*set & sigbit(sig))
+			goto out; /* a second one merges with the first */
+		(whole_process ? g->shared_from : t->pending_from)[sig - 1] =
+			*from;
+	} else if (e && sigqueue_add_locked(whole_process ? &g->shared_queued
+							  : &t->queued,
+					    e, sig, from)) {
+		e = NULL; /* queued */
+	} else if (from->code != SI_USER) {
+		err = -EAGAIN;
+		goto out;
+	}
+	*set |= sigbit(sig);
+	wake_taker_locked(t, sig, whole_process);
+out:
+	spin_unlock_irqrestore(&sched_lock, irq);
+	kfree(e);
+	return err;
+}
+
+static long
 send(struct task *t, int sig, bool whole_process, bool proc_locked,
      const struct sigsource *from)
 {
 	if (!t->sighand || !t->group)
-		return; /* exiting, or a kernel thread */
+		return 0; /* exiting, or a kernel thread */
 	const struct sigaction_k *act = &t->sighand->actions[sig - 1];
 	/* Process 1 gets only the signals it has handlers for, so that a
 	 * stray kill cannot take the system down (Linux does the same). */
 	if (t->pid == 1 && act->handler <= SIG_IGN)
-		return;
+		return 0;
 	if (sig == SIGCONT)
 		continue_process(t->group, proc_locked);
 	if (signal_default_stops(sig)) { /* a stop undoes a pending SIGCONT */
@@ -211,35 +279,23 @@ send(struct task *t, int sig, bool whole_process, bool proc_locked,
 	}
 	if (sig == SIGKILL) {
 		kill_process(t, SIGKILL, proc_locked);
-		return;
+		return 0;
 	}
-	if (act->handler == SIG_IGN ||
-	    (act->handler == SIG_DFL && signal_default_ignored(sig)))
-		return;
+	/* An ignored signal is discarded, unless it is blocked: the
+	 * program may install a handler before it opens the mask, or take
+	 * it with sigwaitinfo (Linux's rule: the mask of @t, the leader
+	 * for a signal to the process). */
+	bool blocked = t->sigmask & sigbit(sig);
+	if (ignores(act, sig) && !blocked)
+		return 0;
 	/* A default action that ends the process, and a thread that does
 	 * not block it: end it now. Otherwise the signal waits, pending,
 	 * for a handler to run or for the mask to open. */
-	if (act->handler == SIG_DFL && default_kills(sig) &&
-	    !(t->sigmask & sigbit(sig))) {
+	if (act->handler == SIG_DFL && default_kills(sig) && !blocked) {
 		kill_process(t, sig, proc_locked);
-		return;
+		return 0;
 	}
-	uint64_t irq = spin_lock_irqsave(&sched_lock);
-	uint64_t *set = whole_process ? &t->group->shared_pending : &t->pending;
-	if (!(*set & sigbit(sig))) { /* a second one merges with the first */
-		*set |= sigbit(sig);
-		(whole_process ? t->group->shared_from
-			       : t->pending_from)[sig - 1] = *from;
-	}
-	/* Wake a thread that can take it, so a sleep ends with -EINTR and
-	 * the handler runs on its way back to user mode. */
-	for (struct task *th = whole_process ? t->group->threads : t; th;
-	     th = whole_process ? th->group_next : NULL)
-		if (takes(th, sig)) {
-			sched_wake_locked(th, "signal");
-			break;
-		}
-	spin_unlock_irqrestore(&sched_lock, irq);
+	return make_pending(t, sig, whole_process, from);
 }
 
 /*
@@ -257,20 +313,15 @@ signal_post_timer_locked(struct thread_group *g, int sig)
 	if (g->exiting || !leader || !leader->sighand)
 		return;
 	const struct sigaction_k *act = &leader->sighand->actions[sig - 1];
-	if (act->handler == SIG_IGN ||
-	    (act->handler == SIG_DFL && signal_default_ignored(sig)) ||
+	if ((ignores(act, sig) && !(leader->sigmask & sigbit(sig))) ||
 	    (leader->pid == 1 && act->handler == SIG_DFL))
 		return; /* discarded, as send() does; init's immunity */
-	if (!(g->shared_pending & sigbit(sig))) {
+	if (!(g->shared_pending & sigbit(sig))) { /* a standard signal */
 		g->shared_pending |= sigbit(sig);
 		g->shared_from[sig - 1] =
 			(struct sigsource){ .code = SI_KERNEL };
 	}
-	for (struct task *th = g->threads; th; th = th->group_next)
-		if (takes(th, sig)) {
-			sched_wake_locked(th, "signal");
-			break;
-		}
+	wake_taker_locked(leader, sig, true);
 }
 
 /* kill and tkill: sent by the calling process. */
@@ -280,17 +331,24 @@ from_caller(int code)
 	return (struct sigsource){ .code = code, .pid = current_task()->pid };
 }
 
-void
+long
 signal_send_to(struct task *t, int sig, bool whole_process)
 {
 	struct sigsource from = from_caller(whole_process ? SI_USER : SI_TKILL);
-	send(t, sig, whole_process, false, &from);
+	return send(t, sig, whole_process, false, &from);
 }
 
 void
 signal_send(struct task *t, int sig)
 {
-	signal_send_to(t, sig, true);
+	signal_send_to(t, sig, true); /* kill's: never -EAGAIN */
+}
+
+long
+signal_send_info(struct task *t, int sig, bool whole_process,
+		 const struct sigsource *from)
+{
+	return send(t, sig, whole_process, false, from);
 }
 
 void
@@ -387,9 +445,7 @@ sys_tkill(const struct syscall_args *a)
 		return -EINVAL;
 	if (!t || !t->group)
 		return -ESRCH;
-	if (sig)
-		signal_send_to(t, sig, false);
-	return 0;
+	return sig ? signal_send_to(t, sig, false) : 0;
 }
 
 long
@@ -403,9 +459,7 @@ sys_tgkill(const struct syscall_args *a)
 		return -ESRCH;
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
-	if (sig)
-		signal_send_to(t, sig, false);
-	return 0;
+	return sig ? signal_send_to(t, sig, false) : 0;
 }
 
 long
@@ -429,6 +483,14 @@ sys_rt_sigaction(const struct syscall_args *a)
 		act.mask &=
 			~SIGNAL_UNBLOCKABLE; /* they cannot be blocked, ever */
 		*slot = act;
+		/* Ignored from now on: what is pending goes, blocked or
+		 * not, queued real-time signals too (Linux's rule). */
+		if (ignores(&act, sig)) {
+			uint64_t irq = spin_lock_irqsave(&sched_lock);
+			discard_pending_locked(current_task()->group,
+					       sigbit(sig));
+			spin_unlock_irqrestore(&sched_lock, irq);
+		}
 	}
 	return 0;
 }

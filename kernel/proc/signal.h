@@ -37,6 +37,7 @@
 #define SIGTTOU	 22
 #define SIGURG	 23
 #define SIGWINCH 28
+#define SIGRTMIN 32 /* the first real-time signal (musl keeps 32-34) */
 #define NSIG	 64
 
 struct task;
@@ -76,6 +77,7 @@ void sighand_put(struct sighand *sh);
 /* siginfo's si_code: where a signal came from (Linux's values). */
 #define SI_USER	      0	   /* kill */
 #define SI_KERNEL     0x80 /* the kernel: the terminal, some traps */
+#define SI_QUEUE      (-1) /* sigqueue: rt_sigqueueinfo */
 #define SI_TKILL      (-6) /* tkill, tgkill */
 #define CLD_EXITED    1	   /* SIGCHLD: the child exited ... */
 #define CLD_KILLED    2	   /* ... was killed by a signal */
@@ -87,6 +89,25 @@ void sighand_put(struct sighand *sh);
 #define ILL_ILLOPN    2	   /* an illegal operand (ud2) */
 #define FPE_INTDIV    1	   /* integer division by zero */
 #define TRAP_BRKPT    1	   /* a breakpoint */
+
+/* Linux's siginfo on x86-64, as a handler and rt_sigtimedwait get it
+ * and as rt_sigqueueinfo reads it. */
+struct siginfo_k {
+	int32_t signo, errno_, code, pad;
+	union {
+		struct {
+			int32_t pid;
+			uint32_t uid;
+			union {
+				int32_t status; /* SIGCHLD: exit code or signal */
+				uint64_t value; /* sigqueue: si_value */
+			};
+		} from;
+		uint64_t addr; /* SIGSEGV and friends: the faulting address */
+		uint8_t bytes[112];
+	};
+};
+_Static_assert(sizeof(struct siginfo_k) == 128, "Linux's siginfo");
 
 struct trap_frame;
 
@@ -105,8 +126,14 @@ void signal_mask_restore(void);
  * proc_lock. */
 void signal_send_from(struct task *t, int sig, const struct sigsource *from,
 		      bool proc_locked);
-/* The same, to thread @t alone when @whole_process is false (tgkill). */
-void signal_send_to(struct task *t, int sig, bool whole_process);
+/* The same, to thread @t alone when @whole_process is false (tgkill):
+ * 0, or -EAGAIN for a real-time signal that finds the queue full. */
+long signal_send_to(struct task *t, int sig, bool whole_process);
+/* Send @sig to @t's process, or to thread @t alone, with the siginfo
+ * @from (rt_sigqueueinfo): 0, or -EAGAIN when a real-time signal finds
+ * the queue full and did not come from kill (SI_USER). */
+long signal_send_info(struct task *t, int sig, bool whole_process,
+		      const struct sigsource *from);
 /* Send @sig to every process in group @pgid (Ctrl-C: the foreground). */
 long signal_kill_group(int pgid, int sig);
 /* The same, for a caller that holds proc_lock (the exit path). */
@@ -159,6 +186,30 @@ void altstack_reset(struct task *t);
 bool signal_pending(struct task *t);
 
 struct thread_group;
+
+/*
+ * The queues of real-time signals (sigqueue.c): one per thread, one per
+ * process, each holding at most SIGQUEUE_MAX entries (Linux's limit,
+ * RLIMIT_SIGPENDING, counts all the queues of a user). Callers hold
+ * sched_lock.
+ */
+#define SIGQUEUE_MAX 1024
+struct sigqueue;
+struct sigqueue_entry;
+
+/* A new entry, taken before sched_lock; NULL when memory is short. */
+struct sigqueue_entry *sigqueue_entry_alloc(void);
+/* Put @e, with @sig and @from, at the end of @q: true, or false (@e
+ * unused) if @q is full. */
+bool sigqueue_add_locked(struct sigqueue *q, struct sigqueue_entry *e, int sig,
+			 const struct sigsource *from);
+/* Take the oldest @sig off @q, its sigsource into @from (kill's without
+ * a sender when there is none: it found the queue full). Is another
+ * @sig still queued? */
+bool sigqueue_take_locked(struct sigqueue *q, int sig, struct sigsource *from);
+/* Free every entry of @q for a signal in @bits. */
+void sigqueue_discard_locked(struct sigqueue *q, uint64_t bits);
+
 /* A timer of process @g expired (from the tick): make @sig pending for
  * the process, as the kernel's (SI_KERNEL), and wake a thread that can
  * take it; its action, even death, is taken at delivery. Caller holds

@@ -16,7 +16,7 @@ USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror -std=gnu11
 
 USER_TEST_NAMES := t_console t_dirs t_exec t_files t_identity t_memory \
 	t_handlers t_jobs t_pipes t_proc t_process t_signals t_threads t_time \
-	t_timers
+	t_rtsig t_timers
 USER_TESTS := $(patsubst %,$(BUILD)/tests/%,$(USER_TEST_NAMES))
 USER_RUNNER := $(BUILD)/tests/runner
 USER_TEST_ROOT := $(BUILD)/test-root
