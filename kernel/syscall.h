@@ -57,6 +57,24 @@ long sys_fcntl(const struct syscall_args *a);
 long sys_dup(const struct syscall_args *a);
 long sys_dup2(const struct syscall_args *a);
 long sys_dup3(const struct syscall_args *a);
+long sys_creat(const struct syscall_args *a);
+long sys_pread64(const struct syscall_args *a);
+long sys_pwrite64(const struct syscall_args *a);
+long sys_ftruncate(const struct syscall_args *a);
+long sys_truncate(const struct syscall_args *a);
+long sys_fsync(const struct syscall_args *a);
+
+/* kernel/fs/fs_tree_syscalls.c */
+long sys_mkdir(const struct syscall_args *a);
+long sys_mkdirat(const struct syscall_args *a);
+long sys_rmdir(const struct syscall_args *a);
+long sys_unlink(const struct syscall_args *a);
+long sys_unlinkat(const struct syscall_args *a);
+long sys_rename(const struct syscall_args *a);
+long sys_renameat(const struct syscall_args *a);
+long sys_renameat2(const struct syscall_args *a);
+long sys_link(const struct syscall_args *a);
+long sys_linkat(const struct syscall_args *a);
 
 /* kernel/fs/pipe.c, kernel/fs/poll.c */
 long sys_pipe(const struct syscall_args *a);

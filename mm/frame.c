@@ -272,7 +272,8 @@ frame_stats_print(const char *what)
 {
 	struct frame_stats s = frame_stats();
 
-	pr_info("%s: %zu frames: %zu free, %zu kernel, %zu page tables, %zu user\n",
+	pr_info("%s: %zu frames: %zu free, %zu kernel, %zu page tables, %zu user, %zu file\n",
 		what, s.total, s.free, s.by_use[FRAME_KERNEL],
-		s.by_use[FRAME_PAGE_TABLE], s.by_use[FRAME_USER]);
+		s.by_use[FRAME_PAGE_TABLE], s.by_use[FRAME_USER],
+		s.by_use[FRAME_FILE]);
 }

@@ -22,6 +22,7 @@ enum frame_use {
 	FRAME_KERNEL,	  /* kernel data: kmalloc slabs, stacks, misc */
 	FRAME_USER,	  /* a page of some process's memory */
 	FRAME_PAGE_TABLE, /* a page-table page */
+	FRAME_FILE,	  /* a page of a file in the tree (ramfs_data.c) */
 	FRAME_USE_COUNT,
 };
 

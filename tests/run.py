@@ -45,7 +45,8 @@ BOOT_GROUP = ["bootinfo", "initramfs-module", "trap-roundtrip", "timer", "acpi",
 SCHED_GROUP = ["take-turns", "wait-queue", "sleep", "kthread-lifetimes"]
 MM_GROUP = ["paging", "address-spaces", "mm-copy", "cow", "cow-three-way",
             "cow-protection", "device-map", "high-memory",
-            "regions", "uaccess", "kmalloc-stress"]
+            "regions", "uaccess", "kmalloc-stress", "ramfs-pages",
+            "ramfs-enospc"]
 LOG_TAIL_LINES = 25
 
 
@@ -599,6 +600,13 @@ def run_shell_test():
         ("fg\n", rb"fg\nsleep 100\n"),
         ("\x03", rb"\^C.*\$ "),
         ("echo status $?\n", rb"status 130.*\$ "),
+        # The tree is writable: redirections make, empty and append to
+        # files in /tmp.
+        ("echo hi > /tmp/f\n", rb"\$ "),
+        ("echo there >> /tmp/f\n", rb"\$ "),
+        ("cat /tmp/f\n", rb"\nhi\nthere\n.*\$ "),
+        ("echo again > /tmp/f\n", rb"\$ "),
+        ("cat /tmp/f\n", rb"\nagain\n\$ "),
         ("fault null\n", rb"Segmentation fault.*\$ "),
         ("echo status $?\n", rb"status 139.*\$ "),
         ("fault ud2\n", rb"Illegal instruction.*\$ "),

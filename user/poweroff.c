@@ -3,7 +3,7 @@
  * with -r or under the name "reboot" (the initramfs holds a copy of this
  * program as /sbin/reboot).
  *
- * Nothing needs syncing first: Sprout's files are read-only. The program
+ * Nothing needs syncing first: Sprout's files live in memory. The program
  * refuses to run anywhere but on Sprout, so that trying it out on a
  * development machine cannot switch that machine off.
  */

@@ -42,13 +42,15 @@ $(USER_BINS): $(BUILD)/user/%: user/%.c user/user.mk
 	@$(if $(Q),echo "  MUSLCC  $@")
 	$(Q)$(MUSL_CC) $(USER_CFLAGS) -o $@ $<
 
-# Built from scratch each time, so that nothing removed lingers in it.
+# Built from scratch each time, so that nothing removed lingers in it;
+# /tmp is an empty directory for scratch files, as on Linux.
 # In the shell loop, $${f%%:*} is the path and $${f#*:} the program.
 $(BUILD)/rootfs.stamp: $(USER_BINS) $(USER_ROOTFS_FILES) user/user.mk
 	@$(if $(Q),echo "  ROOTFS  $(BUILD)/rootfs")
 	$(Q)rm -rf $(BUILD)/rootfs
 	$(Q)mkdir -p $(BUILD)/rootfs
 	$(Q)cp -R user/rootfs/. $(BUILD)/rootfs/
+	$(Q)mkdir -m 1777 $(BUILD)/rootfs/tmp
 	$(Q)set -e; for f in $(USER_INSTALL); do \
 		dest=$(BUILD)/rootfs/$${f%%:*}; \
 		mkdir -p $$(dirname $$dest); \

@@ -51,9 +51,8 @@ me(void)
 	return current_task();
 }
 
-/* The directory a relative path in an *at call starts from. */
-static int
-at_directory(int dirfd, const char *path, struct inode **dir)
+int
+fs_at_directory(int dirfd, const char *path, struct inode **dir)
 {
 	if (path[0] == '/' || dirfd == AT_FDCWD) {
 		*dir = me()->fs->cwd;
@@ -78,38 +77,84 @@ lookup_at(int dirfd, const char *user_path, struct inode **out)
 		return -ENOMEM;
 	int err = path_from_user(path, user_path);
 	if (!err)
-		err = at_directory(dirfd, path, &dir);
+		err = fs_at_directory(dirfd, path, &dir);
 	if (!err)
 		err = vfs_lookup(path, dir, out);
 	kfree(path);
 	return err;
 }
 
-static long
-do_openat(int dirfd, const char *user_path, int flags)
+/*
+ * The inode @path names, made first (a file, mode @mode) if it is
+ * missing and O_CREAT asks for it; *created says so. Linux's errors:
+ * EEXIST for O_EXCL, EISDIR for O_CREAT of a directory, EACCES for
+ * making a name in /proc.
+ */
+static int
+open_lookup(int dirfd, const char *path, int flags, uint32_t mode,
+	    struct inode **out, bool *created)
 {
-	struct inode *inode;
-	int err = lookup_at(dirfd, user_path, &inode);
-	int access = flags & O_ACCMODE;
+	struct inode *start, *dir;
+	const char *name;
+	size_t len;
+	bool trailing;
 
-	if (err == -ENOENT && (flags & O_CREAT))
-		return -EROFS; /* nothing can be created: the tree is read-only */
+	*created = false;
+	int err = fs_at_directory(dirfd, path, &start);
+	if (!err)
+		err = vfs_lookup(path, start, out);
+	if (!(flags & O_CREAT))
+		return err;
+	if (!err) {
+		if (flags & O_EXCL)
+			return -EEXIST;
+		return S_ISDIR((*out)->mode) ? -EISDIR : 0;
+	}
+	if (err != -ENOENT)
+		return err;
+	err = vfs_lookup_parent(path, start, &dir, &name, &len, &trailing);
 	if (err)
 		return err;
-	if ((flags & O_CREAT) && (flags & O_EXCL))
-		return -EEXIST;
+	if (trailing)
+		return -EISDIR; /* "new/": only a directory could be that */
+	err = vfs_create(dir, name, len, S_IFREG | (mode & 07777), out);
+	if (err == -EPERM)
+		return -EACCES;
+	*created = !err;
+	return err;
+}
+
+static long
+do_openat(int dirfd, const char *user_path, int flags, uint32_t mode)
+{
+	struct inode *inode;
+	int access = flags & O_ACCMODE;
+	bool created;
+	char *path = kmalloc(PATH_MAX);
+
+	if (!path)
+		return -ENOMEM;
+	int err = path_from_user(path, user_path);
+	if (!err && access == O_ACCMODE && (flags & O_CREAT))
+		err = -EINVAL; /* before anything is made */
+	if (!err)
+		err = open_lookup(dirfd, path, flags, mode, &inode, &created);
+	kfree(path);
+	if (err)
+		return err;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->mode))
 		return -ENOTDIR;
 	if (access == O_ACCMODE)
 		return -EINVAL;
 	if (S_ISDIR(inode->mode) && access != O_RDONLY)
 		return -EISDIR;
-	/* The initramfs's files cannot change. A file with operations of
-	 * its own (/proc's) decides in its write, as on Linux, where root
-	 * may open a read-only /proc file for writing and the write fails. */
-	if (S_ISREG(inode->mode) && !inode->ops &&
-	    (access != O_RDONLY || (flags & O_TRUNC)))
-		return -EROFS;
+	/* O_TRUNC empties a tree file (even opened read-only, as Linux
+	 * does). A file with operations of its own (/proc's) decides in
+	 * its write, as on Linux, where root may open a read-only /proc
+	 * file for writing and the write fails. */
+	if ((flags & O_TRUNC) && !created && S_ISREG(inode->mode) &&
+	    !inode->ops && (err = ramfs_data_truncate(inode, 0)))
+		return err;
 	struct file *f = file_open(inode, flags);
 	if (!f)
 		return -ENOMEM;
@@ -122,13 +167,23 @@ do_openat(int dirfd, const char *user_path, int flags)
 long
 sys_openat(const struct syscall_args *a)
 {
-	return do_openat((int)a->a[0], (const char *)a->a[1], (int)a->a[2]);
+	return do_openat((int)a->a[0], (const char *)a->a[1], (int)a->a[2],
+			 (uint32_t)a->a[3]);
 }
 
 long
 sys_open(const struct syscall_args *a)
 {
-	return do_openat(AT_FDCWD, (const char *)a->a[0], (int)a->a[1]);
+	return do_openat(AT_FDCWD, (const char *)a->a[0], (int)a->a[1],
+			 (uint32_t)a->a[2]);
+}
+
+/* creat: open for writing, made or emptied. */
+long
+sys_creat(const struct syscall_args *a)
+{
+	return do_openat(AT_FDCWD, (const char *)a->a[0],
+			 O_CREAT | O_WRONLY | O_TRUNC, (uint32_t)a->a[1]);
 }
 
 long
@@ -137,19 +192,35 @@ sys_close(const struct syscall_args *a)
 	return fd_close(me()->files, (int)a->a[0]);
 }
 
-/* Read from a regular file: bytes from its data at the offset. */
+/* A tree file: a regular file whose bytes the tree keeps (not /proc's,
+ * which have operations of their own). */
+static bool
+is_tree_file(struct inode *i)
+{
+	return S_ISREG(i->mode) && !i->ops;
+}
+
+/* Read from a tree file at the offset (kernel/fs/ramfs_data.c). */
 static long
 file_read_data(struct file *f, void *user_buf, size_t size)
 {
-	struct inode *i = f->inode;
+	long n = ramfs_data_read(f->inode, f->offset, user_buf, size, true);
 
-	if (f->offset >= i->size)
-		return 0;
-	size_t n = MIN(size, i->size - f->offset);
-	if (copy_to_user(user_buf, i->data + f->offset, n))
-		return -EFAULT;
-	f->offset += n;
-	return (long)n;
+	if (n > 0)
+		f->offset += (uint64_t)n;
+	return n;
+}
+
+/* Write to a tree file at the offset, or at its end with O_APPEND. */
+static long
+file_write_data(struct file *f, const void *user_buf, size_t size)
+{
+	if (f->flags & O_APPEND)
+		f->offset = f->inode->size;
+	long n = ramfs_data_write(f->inode, f->offset, user_buf, size, true);
+	if (n > 0)
+		f->offset += (uint64_t)n;
+	return n;
 }
 
 /* read() on an open file: Linux's checks, then the file's own read. */
@@ -176,6 +247,8 @@ file_write(struct file *f, const void *user_buf, size_t size)
 		return -EFAULT;
 	if (f->inode->ops)
 		return f->inode->ops->write(f, user_buf, size);
+	if (S_ISREG(f->inode->mode))
+		return file_write_data(f, user_buf, size);
 	return -EBADF;
 }
 
@@ -343,6 +416,13 @@ sys_lseek(const struct syscall_args *a)
 static long
 stat_to_user(struct inode *i, void *user_st)
 {
+	/* A tree file's blocks are its pages (holes take none). */
+	int64_t blocks = (int64_t)((i->size + 511) / 512);
+	if (i->frames) {
+		blocks = 0;
+		for (size_t n = 0; n < i->frame_slots; n++)
+			blocks += i->frames[n] ? PAGE_SIZE / 512 : 0;
+	}
 	struct stat_k st = {
 		.st_dev = 1,
 		.st_ino = i->ino,
@@ -353,10 +433,10 @@ stat_to_user(struct inode *i, void *user_st)
 		.st_rdev = i->rdev,
 		.st_size = (int64_t)i->size,
 		.st_blksize = STAT_BLOCK_SIZE,
-		.st_blocks = (int64_t)((i->size + 511) / 512),
+		.st_blocks = blocks,
 		.st_atime = i->mtime,
 		.st_mtime = i->mtime,
-		.st_ctime = i->mtime,
+		.st_ctime = i->ctime ? i->ctime : i->mtime,
 	};
 	return copy_to_user(user_st, &st, sizeof(st));
 }
@@ -551,7 +631,8 @@ sys_chdir(const struct syscall_args *a)
 	return 0;
 }
 
-/* The caller is root, who may read and write anything; executing needs
+/* The caller is root, who may read and write anything (/proc's files
+ * too: see do_openat); executing needs
  * an execute bit (or a directory, to search it). */
 static long
 do_faccessat(int dirfd, const char *user_path, int mode, int flags)
@@ -565,9 +646,6 @@ do_faccessat(int dirfd, const char *user_path, int mode, int flags)
 	int err = lookup_at(dirfd, user_path, &inode);
 	if (err)
 		return err;
-	/* Root may open /proc's files for writing (see do_openat). */
-	if ((mode & W_OK) && !S_ISCHR(inode->mode) && !inode->ops)
-		return -EROFS;
 	if ((mode & X_OK) && !S_ISDIR(inode->mode) && !(inode->mode & 0111))
 		return -EACCES;
 	return 0;
@@ -696,4 +774,103 @@ long
 sys_dup3(const struct syscall_args *a)
 {
 	return do_dup3((int)a->a[0], (int)a->a[1], (int)a->a[2], false);
+}
+
+/*
+ * pread64 and pwrite64: read and write at a given offset, leaving the
+ * file's own alone. Only tree files have offsets to give: the console
+ * and pipes say ESPIPE, as on Linux, and so (unlike Linux) do /proc and
+ * /dev/null. As on Linux, pwrite on an O_APPEND file appends.
+ */
+static long
+do_positioned(int fd, void *user_buf, size_t size, int64_t offset, bool writing)
+{
+	struct file *f = fd_get(me()->files, fd);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	int access = f->flags & O_ACCMODE;
+	if (offset < 0)
+		ret = -EINVAL;
+	else if (access == (writing ? O_RDONLY : O_WRONLY))
+		ret = -EBADF;
+	else if (S_ISDIR(f->inode->mode))
+		ret = -EISDIR;
+	else if (!is_tree_file(f->inode))
+		ret = -ESPIPE;
+	else if (!uaccess_range_ok((vaddr_t)user_buf, size))
+		ret = -EFAULT;
+	else if (writing)
+		ret = ramfs_data_write(f->inode,
+				       f->flags & O_APPEND ? f->inode->size
+							   : (uint64_t)offset,
+				       user_buf, size, true);
+	else
+		ret = ramfs_data_read(f->inode, (uint64_t)offset, user_buf,
+				      size, true);
+	file_put(f);
+	return ret;
+}
+
+long
+sys_pread64(const struct syscall_args *a)
+{
+	return do_positioned((int)a->a[0], (void *)a->a[1], a->a[2],
+			     (int64_t)a->a[3], false);
+}
+
+long
+sys_pwrite64(const struct syscall_args *a)
+{
+	return do_positioned((int)a->a[0], (void *)a->a[1], a->a[2],
+			     (int64_t)a->a[3], true);
+}
+
+/* ftruncate: the descriptor must be open for writing, on a tree file. */
+long
+sys_ftruncate(const struct syscall_args *a)
+{
+	struct file *f = fd_get(me()->files, (int)a->a[0]);
+	int64_t length = (int64_t)a->a[1];
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	if (length < 0 || (f->flags & O_ACCMODE) == O_RDONLY ||
+	    !is_tree_file(f->inode))
+		ret = -EINVAL;
+	else
+		ret = ramfs_data_truncate(f->inode, (uint64_t)length);
+	file_put(f);
+	return ret;
+}
+
+long
+sys_truncate(const struct syscall_args *a)
+{
+	int64_t length = (int64_t)a->a[1];
+	struct inode *inode;
+
+	int err = lookup_at(AT_FDCWD, (const char *)a->a[0], &inode);
+	if (err)
+		return err;
+	if (S_ISDIR(inode->mode))
+		return -EISDIR;
+	if (length < 0 || !is_tree_file(inode))
+		return -EINVAL;
+	return ramfs_data_truncate(inode, (uint64_t)length);
+}
+
+/* fsync and fdatasync: the tree is memory, so there is nothing to
+ * write back; only the descriptor is checked. */
+long
+sys_fsync(const struct syscall_args *a)
+{
+	struct file *f = fd_get(me()->files, (int)a->a[0]);
+
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
 }

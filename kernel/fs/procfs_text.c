@@ -268,6 +268,9 @@ proc_show_meminfo(struct proc_text *t, struct proc_dir *d)
 	 * Linux's does not.) */
 	proc_printf(t, "%-16s%8zu kB\n",
 		    "AnonPages:", s.by_use[FRAME_USER] * KB_PER_PAGE);
+	/* The pages of files in the tree: Linux counts its tmpfs's here. */
+	proc_printf(t, "%-16s%8zu kB\n",
+		    "Shmem:", s.by_use[FRAME_FILE] * KB_PER_PAGE);
 	return 0;
 }
 

@@ -1,27 +1,57 @@
 /*
- * The in-memory file tree, unpacked from the initramfs.
+ * The in-memory file tree, unpacked from the initramfs, and changed
+ * by the system calls: files and directories made, renamed and removed.
  *
  * Each cpio entry becomes an inode. File contents are not copied: an
  * inode's data points into the archive, which stays in memory (frame_init
- * keeps boot modules reserved). Names of entries point into the archive
- * too; only directories the archive implies without listing them ("a/b"
- * with no "a") get names of their own. Entries may arrive in any order
- * and as "./x", "/x" or "x" (kernel/fs/cpio.c makes them all "x").
+ * keeps boot modules reserved), until the file is first changed
+ * (kernel/fs/ramfs_data.c). Names of entries point into the archive
+ * too; directories the archive implies without listing them ("a/b"
+ * with no "a"), and every name made since, get names of their own.
+ * Entries may arrive in any order and as "./x", "/x" or "x"
+ * (kernel/fs/cpio.c makes them all "x").
  *
- * Not yet: hard links. newc stores a hard-linked file's data with its
- * last name only, so its other names come out as empty files.
+ * A directory lists its names in the order they were made (the
+ * archive's order for the initramfs, which the build sorts), each with a
+ * position that never changes, so that a listing goes on where it
+ * stopped when names come and go meanwhile (vfs_readdir).
+ *
+ * An inode goes when it has no name left (nlink 0) and no user: an open
+ * file or a working directory counts as one (tree_get, tree_put). So a
+ * file unlinked while open stays readable and writable through its
+ * descriptors, and its pages come back at the last close.
+ *
+ * There is no lock: the kernel is not preempted and one CPU runs it, so
+ * each system call changes the tree alone, and an inode lent by a lookup
+ * stays valid until the caller sleeps.
+ *
+ * Not yet: hard links from the archive. newc stores a hard-linked
+ * file's data with its last name only, so its other names come out as
+ * empty files.
  */
 #include "kernel/fs/cpio.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/lib/errno.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
+#include "kernel/syscall.h"
+#include "mm/frame.h"
 #include "mm/kmalloc.h"
 
 #define DIR_MODE_DEFAULT (S_IFDIR | 0755)
+#define NSEC_PER_SEC	 1000000000ull
 
 static struct inode *root;
 static uint32_t next_ino = 1;
+
+static void tree_get(struct inode *i);
+static void tree_put(struct inode *i);
+
+/* The tree's files and directories are counted; devices are not. */
+static const struct inode_ops tree_iops = {
+	.get = tree_get,
+	.put = tree_put,
+};
 
 static struct inode *
 inode_new(uint32_t mode)
@@ -32,32 +62,78 @@ inode_new(uint32_t mode)
 		i->mode = mode;
 		i->ino = next_ino++;
 		i->nlink = S_ISDIR(mode) ? 2 : 1;
+		i->next_pos = 2; /* 0 and 1 are "." and ".." */
+		if (S_ISDIR(mode) || S_ISREG(mode))
+			i->iops = &tree_iops;
 	}
 	return i;
 }
 
-/* The entry called @name (of @len bytes) in directory @dir, or NULL. */
-static struct dirent_k *
-dir_find(struct inode *dir, const char *name, size_t len)
+/* The inode has no name and no user left. */
+static void
+inode_free(struct inode *i)
 {
-	for (struct dirent_k *d = dir->entries; d; d = d->next)
-		if (strlen(d->name) == len && memcmp(d->name, name, len) == 0)
+	ramfs_data_free(i);
+	kfree(i);
+}
+
+static void
+tree_get(struct inode *i)
+{
+	i->refs++;
+}
+
+static void
+tree_put(struct inode *i)
+{
+	if (--i->refs == 0 && i->nlink == 0)
+		inode_free(i);
+}
+
+static uint64_t
+now(void)
+{
+	return realtime_ns() / NSEC_PER_SEC;
+}
+
+/* The entry called @name (of @len bytes) in directory @dir, or NULL;
+ * in *link_out (if not NULL) the link that points at it. */
+static struct dirent_k *
+dir_find_link(struct inode *dir, const char *name, size_t len,
+	      struct dirent_k ***link_out)
+{
+	for (struct dirent_k **link = &dir->entries; *link;
+	     link = &(*link)->next) {
+		struct dirent_k *d = *link;
+		if (strlen(d->name) == len && memcmp(d->name, name, len) == 0) {
+			if (link_out)
+				*link_out = link;
 			return d;
+		}
+	}
 	return NULL;
 }
 
-/* Add @child to @dir as @name (NUL-terminated, kept), in name order. */
+static struct dirent_k *
+dir_find(struct inode *dir, const char *name, size_t len)
+{
+	return dir_find_link(dir, name, len, NULL);
+}
+
+/* Add @child to @dir as @name (NUL-terminated, kept; kfree'd with the
+ * entry if @own_name), after its other names. */
 static int
-dir_add(struct inode *dir, const char *name, struct inode *child)
+dir_add_name(struct inode *dir, const char *name, bool own_name,
+	     struct inode *child)
 {
 	struct dirent_k *d = kmalloc(sizeof(*d));
 	struct dirent_k **link = &dir->entries;
 
 	if (!d)
 		return -ENOMEM;
-	while (*link && strcmp((*link)->name, name) < 0)
+	while (*link)
 		link = &(*link)->next;
-	*d = (struct dirent_k){ name, child, *link };
+	*d = (struct dirent_k){ name, child, NULL, dir->next_pos++, own_name };
 	*link = d;
 	if (S_ISDIR(child->mode)) {
 		child->parent = dir;
@@ -65,6 +141,37 @@ dir_add(struct inode *dir, const char *name, struct inode *child)
 		dir->nlink++;
 	}
 	return 0;
+}
+
+static int
+dir_add(struct inode *dir, const char *name, struct inode *child)
+{
+	return dir_add_name(dir, name, false, child);
+}
+
+/* Take the entry at *link out of its directory (the inode stays). */
+static void
+dir_remove(struct dirent_k **link)
+{
+	struct dirent_k *d = *link;
+
+	*link = d->next;
+	if (d->own_name)
+		kfree((char *)d->name);
+	kfree(d);
+}
+
+/* A copy of the first @len bytes of @name, NUL-terminated, or NULL. */
+static char *
+name_copy(const char *name, size_t len)
+{
+	char *copy = kmalloc(len + 1);
+
+	if (copy) {
+		memcpy(copy, name, len);
+		copy[len] = '\0';
+	}
+	return copy;
 }
 
 /* A directory named by the first @len bytes of @name in @dir, made if
@@ -80,17 +187,15 @@ dir_make(struct inode *dir, const char *name, size_t len, struct inode **out)
 		*out = d->inode;
 		return 0;
 	}
-	char *copy = kmalloc(len + 1);
+	char *copy = name_copy(name, len);
 	struct inode *sub = inode_new(DIR_MODE_DEFAULT);
 	if (!copy || !sub) {
 		kfree(copy);
 		kfree(sub);
 		return -ENOMEM;
 	}
-	memcpy(copy, name, len);
-	copy[len] = '\0';
 	*out = sub;
-	return dir_add(dir, copy, sub);
+	return dir_add_name(dir, copy, true, sub);
 }
 
 struct unpack_stats {
@@ -130,14 +235,14 @@ unpack_entry(const struct cpio_entry *e, void *ctx)
 	}
 	if (len == 0) /* the entry is only slashes and dots: the root */
 		return 0;
+	bool own_name = false;
 	if (name[len]) {
 		/* "a/" or "a/.": copy the last component, NUL-terminated. */
-		char *copy = kmalloc(len + 1);
+		char *copy = name_copy(name, len);
 		if (!copy)
 			return -ENOMEM;
-		memcpy(copy, name, len);
-		copy[len] = '\0';
 		name = copy;
+		own_name = true;
 	}
 
 	uint32_t type = e->mode & S_IFMT;
@@ -145,9 +250,11 @@ unpack_entry(const struct cpio_entry *e, void *ctx)
 	if (type == S_IFDIR) {
 		struct inode *sub;
 		err = dir_make(dir, name, strlen(name), &sub);
+		if (own_name)
+			kfree((char *)name); /* dir_make made its own copy */
 		if (!err) {
 			sub->mode = e->mode; /* the archive's permissions */
-			sub->mtime = e->mtime;
+			sub->mtime = sub->ctime = e->mtime;
 			stats->dirs++;
 		}
 		return err;
@@ -158,21 +265,28 @@ unpack_entry(const struct cpio_entry *e, void *ctx)
 		pr_warn("initramfs: %s: this kind of file is not supported yet; skipped\n",
 			e->name);
 		stats->skipped++;
+		if (own_name)
+			kfree((char *)name);
 		return 0;
 	}
+	if (old && !S_ISREG(old->inode->mode))
+		return -EEXIST;
 	struct inode *file = old ? old->inode : inode_new(e->mode);
 	if (!file)
 		return -ENOMEM;
-	if (old && !S_ISREG(old->inode->mode))
-		return -EEXIST;
 	file->mode = e->mode;
 	file->uid = e->uid;
 	file->gid = e->gid;
-	file->mtime = e->mtime;
+	file->mtime = file->ctime = e->mtime;
 	file->data = e->data;
 	file->size = e->size;
 	stats->files++;
-	return old ? 0 : dir_add(dir, name, file);
+	if (old) {
+		if (own_name)
+			kfree((char *)name);
+		return 0;
+	}
+	return dir_add_name(dir, name, own_name, file);
 }
 
 int
@@ -204,6 +318,7 @@ vfs_init(const void *archive, size_t size)
 	struct inode *dev;
 	if (dir_make(root, "dev", 3, &dev) != 0)
 		return -ENOMEM;
+	ramfs_data_set_limit(frame_stats().total / 2);
 	return err;
 }
 
@@ -248,44 +363,308 @@ vfs_mount(const char *name, struct inode *dir)
 	return 0;
 }
 
-int
-vfs_lookup(const char *path, struct inode *cwd, struct inode **out)
+/* One step of a lookup: the entry @name (@len bytes) of directory @at. */
+static int
+lookup_step(struct inode *at, const char *name, size_t len, struct inode **out)
 {
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (!S_ISDIR(at->mode))
+		return -ENOTDIR;
+	if (len == 1 && name[0] == '.') {
+		*out = at;
+	} else if (len == 2 && name[0] == '.' && name[1] == '.') {
+		*out = at->parent;
+	} else if (at->iops && at->iops->lookup) {
+		/* A directory that makes its entries (/proc). */
+		return at->iops->lookup(at, name, len, out);
+	} else {
+		struct dirent_k *d = dir_find(at, name, len);
+		if (!d)
+			return -ENOENT;
+		*out = d->inode;
+	}
+	return 0;
+}
+
+/* Look up the first @size bytes of @path. */
+static int
+lookup_prefix(const char *path, size_t size, struct inode *cwd,
+	      struct inode **out)
+{
+	const char *end = path + size;
 	struct inode *at = path[0] == '/' ? root : cwd;
 
-	while (*path) {
-		while (*path == '/')
+	while (path < end) {
+		while (path < end && *path == '/')
 			path++;
-		if (!*path)
+		if (path == end)
 			break;
 		size_t len = 0;
-		while (path[len] && path[len] != '/')
+		while (path + len < end && path[len] != '/')
 			len++;
-		if (len > NAME_MAX)
-			return -ENAMETOOLONG;
-		if (!S_ISDIR(at->mode))
-			return -ENOTDIR;
-		if (len == 1 && path[0] == '.') {
-			/* stay */
-		} else if (len == 2 && path[0] == '.' && path[1] == '.') {
-			at = at->parent;
-		} else if (at->iops && at->iops->lookup) {
-			/* A directory that makes its entries (/proc). */
-			int err = at->iops->lookup(at, path, len, &at);
-			if (err)
-				return err;
-		} else {
-			struct dirent_k *d = dir_find(at, path, len);
-			if (!d)
-				return -ENOENT;
-			at = d->inode;
-		}
+		int err = lookup_step(at, path, len, &at);
+		if (err)
+			return err;
 		path += len;
 		/* "file/" names a directory that is not one. */
-		if (*path == '/' && !S_ISDIR(at->mode))
+		if (path < end && !S_ISDIR(at->mode))
 			return -ENOTDIR;
 	}
 	*out = at;
+	return 0;
+}
+
+int
+vfs_lookup(const char *path, struct inode *cwd, struct inode **out)
+{
+	return lookup_prefix(path, strlen(path), cwd, out);
+}
+
+int
+vfs_lookup_in(struct inode *dir, const char *name, size_t len,
+	      struct inode **out)
+{
+	return lookup_step(dir, name, len, out);
+}
+
+int
+vfs_lookup_parent(const char *path, struct inode *cwd, struct inode **dir,
+		  const char **name, size_t *len, bool *trailing)
+{
+	size_t end = strlen(path), start;
+
+	*trailing = false;
+	while (end > 0 && path[end - 1] == '/') {
+		end--;
+		*trailing = true;
+	}
+	for (start = end; start > 0 && path[start - 1] != '/';)
+		start--;
+	*name = path + start;
+	*len = end - start;
+	if (*len > NAME_MAX)
+		return -ENAMETOOLONG;
+	int err = lookup_prefix(path, start, cwd, dir);
+	if (err)
+		return err;
+	return S_ISDIR((*dir)->mode) ? 0 : -ENOTDIR;
+}
+
+/* --- Changing the tree ---------------------------------------------------- */
+
+/* May names be made or removed in @dir? Not in /proc, whose entries its
+ * file system makes; not in a directory that has been removed. */
+static int
+dir_writable(struct inode *dir)
+{
+	if (dir->iops != &tree_iops)
+		return -EPERM;
+	if (dir->nlink == 0)
+		return -ENOENT; /* as Linux: a removed directory takes no names */
+	return 0;
+}
+
+/* @dir's contents changed. */
+static void
+dir_touch(struct inode *dir)
+{
+	dir->mtime = dir->ctime = now();
+}
+
+/* One name of @i is gone: the inode goes with the last, unless used. */
+static void
+inode_unlinked(struct inode *i)
+{
+	if (S_ISDIR(i->mode)) {
+		i->nlink = 0;
+		i->parent = i; /* its parent may go before it */
+		i->name = "";
+	} else {
+		i->nlink--;
+	}
+	i->ctime = now();
+	if (i->nlink == 0 && i->refs == 0 && i->iops == &tree_iops)
+		inode_free(i);
+}
+
+int
+vfs_create(struct inode *dir, const char *name, size_t len, uint32_t mode,
+	   struct inode **out)
+{
+	int err = dir_writable(dir);
+
+	if (err)
+		return err;
+	if (dir_find(dir, name, len))
+		return -EEXIST;
+	char *copy = name_copy(name, len);
+	struct inode *i = inode_new(mode);
+	if (!copy || !i || (err = dir_add_name(dir, copy, true, i))) {
+		kfree(copy);
+		kfree(i);
+		return -ENOSPC; /* as tmpfs, when memory runs out */
+	}
+	i->mtime = i->ctime = now();
+	dir_touch(dir);
+	*out = i;
+	return 0;
+}
+
+int
+vfs_unlink(struct inode *dir, const char *name, size_t len)
+{
+	struct dirent_k **link;
+	int err = dir_writable(dir);
+
+	if (err)
+		return err;
+	struct dirent_k *d = dir_find_link(dir, name, len, &link);
+	if (!d)
+		return -ENOENT;
+	struct inode *i = d->inode;
+	if (S_ISDIR(i->mode))
+		return -EISDIR;
+	dir_remove(link);
+	dir_touch(dir);
+	inode_unlinked(i);
+	return 0;
+}
+
+int
+vfs_rmdir(struct inode *dir, const char *name, size_t len)
+{
+	struct dirent_k **link;
+	int err = dir_writable(dir);
+
+	if (err)
+		return err;
+	struct dirent_k *d = dir_find_link(dir, name, len, &link);
+	if (!d)
+		return -ENOENT;
+	struct inode *i = d->inode;
+	if (!S_ISDIR(i->mode))
+		return -ENOTDIR;
+	if (i->iops != &tree_iops)
+		return -EBUSY; /* /proc: a mount point */
+	if (i->entries)
+		return -ENOTEMPTY;
+	dir_remove(link);
+	dir->nlink--;
+	dir_touch(dir);
+	inode_unlinked(i);
+	return 0;
+}
+
+/* Is @dir @ancestor, or inside it? */
+static bool
+dir_within(struct inode *dir, struct inode *ancestor)
+{
+	for (;; dir = dir->parent) {
+		if (dir == ancestor)
+			return true;
+		if (dir == root || dir->parent == dir)
+			return false;
+	}
+}
+
+/*
+ * rename, in Linux's order of checks. Everything that can fail (the new
+ * name's copy, its entry) is made before anything changes.
+ */
+int
+vfs_rename(struct inode *old_dir, const char *old_name, size_t old_len,
+	   struct inode *new_dir, const char *new_name, size_t new_len)
+{
+	struct dirent_k **old_link, **new_link;
+	int err;
+
+	if ((err = dir_writable(old_dir)) || (err = dir_writable(new_dir)))
+		return err;
+	struct dirent_k *od =
+		dir_find_link(old_dir, old_name, old_len, &old_link);
+	if (!od)
+		return -ENOENT;
+	struct inode *moved = od->inode;
+	bool is_dir = S_ISDIR(moved->mode);
+	if (is_dir && moved->iops != &tree_iops)
+		return -EBUSY; /* /proc */
+	if (is_dir && dir_within(new_dir, moved))
+		return -EINVAL; /* into itself */
+	struct dirent_k *nd =
+		dir_find_link(new_dir, new_name, new_len, &new_link);
+	struct inode *target = nd ? nd->inode : NULL;
+	if (target == moved)
+		return 0; /* the same file: nothing to do, as Linux */
+	if (target) {
+		if (is_dir && !S_ISDIR(target->mode))
+			return -ENOTDIR;
+		if (!is_dir && S_ISDIR(target->mode))
+			return -EISDIR;
+		if (S_ISDIR(target->mode) && target->iops != &tree_iops)
+			return -EBUSY;
+		if (target->entries)
+			return -ENOTEMPTY;
+	}
+	char *copy = name_copy(new_name, new_len);
+	struct dirent_k *entry = kmalloc(sizeof(*entry));
+	if (!copy || !entry) {
+		kfree(copy);
+		kfree(entry);
+		return -ENOSPC;
+	}
+
+	/* ---- Nothing fails from here on. ---- */
+	if (target) {
+		/* The new name's entry goes; the moved inode's comes. */
+		dir_remove(new_link);
+		if (is_dir)
+			new_dir->nlink--;
+		inode_unlinked(target);
+		/* The old entry may have moved in the list: find it again. */
+		od = dir_find_link(old_dir, old_name, old_len, &old_link);
+	}
+	dir_remove(old_link);
+	if (is_dir)
+		old_dir->nlink--;
+	struct dirent_k **link = &new_dir->entries;
+	while (*link)
+		link = &(*link)->next;
+	*entry = (struct dirent_k){ copy, moved, NULL, new_dir->next_pos++,
+				    true };
+	*link = entry;
+	if (is_dir) {
+		moved->parent = new_dir;
+		moved->name = copy;
+		new_dir->nlink++;
+	}
+	moved->ctime = now();
+	dir_touch(old_dir);
+	dir_touch(new_dir);
+	return 0;
+}
+
+int
+vfs_link(struct inode *inode, struct inode *dir, const char *name, size_t len)
+{
+	int err = dir_writable(dir);
+
+	if (err)
+		return err;
+	if (S_ISDIR(inode->mode))
+		return -EPERM;
+	if (inode->iops != &tree_iops)
+		return -EXDEV; /* /proc's files and devices */
+	if (dir_find(dir, name, len))
+		return -EEXIST;
+	char *copy = name_copy(name, len);
+	if (!copy || dir_add_name(dir, copy, true, inode)) {
+		kfree(copy);
+		return -ENOSPC;
+	}
+	inode->nlink++;
+	inode->ctime = now();
+	dir_touch(dir);
 	return 0;
 }
 
@@ -295,6 +674,8 @@ vfs_path_of(struct inode *dir, char *buf, size_t size)
 	/* Walk up to the root, writing names from the end of buf. */
 	size_t pos = size;
 
+	if (dir->nlink == 0)
+		return -ENOENT; /* removed: as Linux's getcwd */
 	if (size == 0)
 		return -ERANGE;
 	buf[--pos] = '\0';
@@ -327,14 +708,15 @@ vfs_readdir(struct inode *dir, uint64_t *pos, struct vfs_dirent *out)
 	} else if (dir->iops && dir->iops->readdir) {
 		return dir->iops->readdir(dir, pos, out);
 	} else {
-		/* The tree's own: position n is the (n - 2)th name. */
+		/* The tree's own: the first name at *pos or after it. */
 		struct dirent_k *d = dir->entries;
-		for (uint64_t n = 2; d && n < *pos; n++)
+		while (d && d->pos < *pos)
 			d = d->next;
 		if (!d)
 			return false;
 		i = d->inode;
 		strlcpy(out->name, d->name, sizeof(out->name));
+		*pos = d->pos;
 	}
 	out->ino = i->ino;
 	out->mode = i->mode;

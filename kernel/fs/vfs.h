@@ -14,11 +14,15 @@
  * tables are reference counted: the last close frees them.
  *
  * Everything lives in memory: the tree is unpacked from the initramfs at
- * boot (kernel/fs/ramfs.c), and read-only for now, apart from devices.
+ * boot (kernel/fs/ramfs.c) and is writable, like Linux's tmpfs: files
+ * and directories are made, written, renamed and removed there, and a
+ * written file keeps its bytes in pages (kernel/fs/ramfs_data.c). Its
+ * inodes are counted (inode_get, inode_put): an inode goes when its
+ * last name and its last user (an open file, a working directory) have.
  * One directory is different: /proc (kernel/fs/procfs.c) makes its
  * entries when they are looked up and its files' text when they are
- * read. Its inodes belong to processes, which come and go, so they are
- * counted (inode_get, inode_put); the tree's inodes live for ever.
+ * read. Its inodes belong to processes, which come and go, and are
+ * counted too. Devices live for ever.
  */
 #ifndef KERNEL_FS_VFS_H
 #define KERNEL_FS_VFS_H
@@ -112,7 +116,9 @@ struct vfs_dirent {
 struct dirent_k {
 	const char *name;
 	struct inode *inode;
-	struct dirent_k *next; /* sorted by name */
+	struct dirent_k *next; /* in the order they were made */
+	uint64_t pos;	       /* its place in a listing (vfs_readdir) */
+	bool own_name;	       /* name was kmalloc'd: kfree it with the entry */
 };
 
 struct inode {
@@ -120,10 +126,18 @@ struct inode {
 	uint32_t ino;
 	uint32_t nlink, uid, gid;
 	uint32_t rdev;	/* devices: major << 8 | minor */
-	uint64_t mtime; /* seconds since 1970 */
+	uint64_t mtime; /* seconds since 1970: the contents changed */
+	uint64_t ctime; /* the same: the inode changed (names, size) */
 	uint64_t size;
-	const uint8_t *data;	  /* a file's bytes (in the initramfs) */
+	const uint8_t *data;	  /* a file's bytes in the initramfs, until
+				     it is first changed; then NULL */
+	paddr_t *frames;	  /* a changed file's pages, by page number;
+				     0 is a hole (kernel/fs/ramfs_data.c) */
+	size_t frame_slots;	  /* entries in frames[] */
+	uint32_t refs;		  /* tree inodes: open files, working
+				     directories (inode_get, inode_put) */
 	struct dirent_k *entries; /* a directory's names */
+	uint64_t next_pos;	  /* a directory's next entry's pos */
 	struct inode *parent;	  /* a directory's "..": the root's is itself */
 	const char *name;	  /* a directory's own name, for getcwd */
 	const struct file_ops *ops;   /* devices, pipes, /proc's files */
@@ -199,6 +213,55 @@ inode_put(struct inode *inode)
 		inode->iops->put(inode);
 }
 
+/*
+ * Changing the tree. @dir is a directory, @name (@len bytes, no NUL)
+ * one name in it, which is never "", "." or ".." (the system calls
+ * sort those out). All return 0 or -errno as Linux's calls do.
+ * vfs_lookup_parent splits a path into the directory that holds its
+ * last component, and the component: "a/b/" gives a/ and "b" with
+ * *trailing set; "/" gives the root and "" (len 0).
+ */
+int vfs_lookup_parent(const char *path, struct inode *cwd, struct inode **dir,
+		      const char **name, size_t *len, bool *trailing);
+/* The entry @name of @dir, lent as vfs_lookup's; -ENOENT. */
+int vfs_lookup_in(struct inode *dir, const char *name, size_t len,
+		  struct inode **out);
+/* A new file (S_IFREG) or directory (S_IFDIR) @name in @dir, lent. */
+int vfs_create(struct inode *dir, const char *name, size_t len, uint32_t mode,
+	       struct inode **out);
+int vfs_unlink(struct inode *dir, const char *name, size_t len);
+int vfs_rmdir(struct inode *dir, const char *name, size_t len);
+int vfs_rename(struct inode *old_dir, const char *old_name, size_t old_len,
+	       struct inode *new_dir, const char *new_name, size_t new_len);
+/* Another name for file @inode. */
+int vfs_link(struct inode *inode, struct inode *dir, const char *name,
+	     size_t len);
+
+/* --- A file's bytes (kernel/fs/ramfs_data.c) ----------------------------- */
+
+/* Copy between a tree file at @offset and @buf, which is user memory if
+ * @user, else kernel memory. They return the bytes copied (a short count
+ * when a fault or a full memory stopped them midway), or -errno:
+ * -EFAULT, -ENOSPC (no page for the data), -EFBIG. Holes read as
+ * zeros. A write changes mtime and ctime. */
+long ramfs_data_read(struct inode *i, uint64_t offset, void *buf, size_t size,
+		     bool user);
+long ramfs_data_write(struct inode *i, uint64_t offset, const void *buf,
+		      size_t size, bool user);
+/* Make the file @size bytes long: new bytes are a hole, cut pages are
+ * freed. 0, -ENOSPC, -EFBIG. */
+int ramfs_data_truncate(struct inode *i, uint64_t size);
+/* Free every page of the file (its last name and user are gone). */
+void ramfs_data_free(struct inode *i);
+/* The file's bytes in one piece (execve): the archive's, or a copy in
+ * *copy that the caller kfrees. NULL when out of memory. */
+const uint8_t *ramfs_data_bytes(struct inode *i, void **copy);
+/* The most pages all files may hold together; Linux's tmpfs takes half
+ * of memory by default, and so does vfs_init. */
+void ramfs_data_set_limit(size_t pages);
+size_t ramfs_data_limit(void);
+size_t ramfs_data_pages(void); /* pages held by files now */
+
 /* --- Open files and descriptor tables (kernel/fs/file.c) ----------------- */
 
 /* A new open file for @inode, or NULL when out of memory. */
@@ -231,5 +294,9 @@ void fs_info_put(struct fs_info *fs);
 /* Copy a path from user memory into @buf (PATH_MAX bytes): 0, -EFAULT,
  * -ENAMETOOLONG, or -ENOENT for an empty path. */
 int path_from_user(char *buf, const char *user_path);
+/* The directory a path in an *at call starts from: the working
+ * directory for AT_FDCWD or an absolute path, else @dirfd's (EBADF,
+ * ENOTDIR). Lent, as vfs_lookup's (kernel/fs/fs_syscalls.c). */
+int fs_at_directory(int dirfd, const char *path, struct inode **dir);
 
 #endif /* KERNEL_FS_VFS_H */

@@ -341,6 +341,8 @@ do_execve(char *path, struct exec_args *args)
 {
 	struct task *t = current_task();
 	struct inode *inode;
+	const uint8_t *bytes = NULL;
+	void *copy = NULL; /* a written file's bytes, in one piece */
 	char *interp = NULL;
 	int err;
 
@@ -349,10 +351,14 @@ do_execve(char *path, struct exec_args *args)
 		if (err)
 			goto out;
 		err = -EACCES;
-		if (!S_ISREG(inode->mode) || !(inode->mode & 0111))
+		if (!S_ISREG(inode->mode) || !(inode->mode & 0111) ||
+		    inode->ops)
 			goto out;
-		if (inode->size < 2 || inode->data[0] != '#' ||
-		    inode->data[1] != '!')
+		kfree(copy);
+		err = -ENOMEM;
+		if (!(bytes = ramfs_data_bytes(inode, &copy)))
+			goto out;
+		if (inode->size < 2 || bytes[0] != '#' || bytes[1] != '!')
 			break;
 		err = -ELOOP;
 		if (depth == SCRIPT_DEPTH_MAX)
@@ -361,8 +367,7 @@ do_execve(char *path, struct exec_args *args)
 			err = -ENOMEM;
 			goto out;
 		}
-		err = script_rewrite(args, inode->data, inode->size, path,
-				     interp);
+		err = script_rewrite(args, bytes, inode->size, path, interp);
 		if (err)
 			goto out;
 		strlcpy(path, interp, PATH_MAX);
@@ -371,7 +376,7 @@ do_execve(char *path, struct exec_args *args)
 	struct mm *mm;
 	vaddr_t sp;
 	struct elf_image img;
-	err = image_build(inode->data, inode->size, path, args, &mm, &sp, &img);
+	err = image_build(bytes, inode->size, path, args, &mm, &sp, &img);
 	if (err)
 		goto out;
 
@@ -424,6 +429,7 @@ do_execve(char *path, struct exec_args *args)
 	process_vfork_release(t);
 	err = 0;
 out:
+	kfree(copy);
 	kfree(interp);
 	return err;
 }

@@ -37,6 +37,8 @@ static const struct ktest tests[] = {
 	{ "regions", "mm", ktest_regions },
 	{ "uaccess", "mm", ktest_uaccess },
 	{ "kmalloc-stress", "mm", ktest_kmalloc_stress },
+	{ "ramfs-pages", "mm", ktest_ramfs_pages },
+	{ "ramfs-enospc", "mm", ktest_ramfs_enospc },
 	{ "kstack-overflow", NULL, ktest_kstack_overflow },
 	{ "kmalloc-overflow", NULL, ktest_kmalloc_overflow },
 	{ "kmalloc-double-free", NULL, ktest_kmalloc_double_free },

@@ -12,7 +12,8 @@
  *   test=reset           reset the machine (power_reset)
  *   test=mm              the memory group: page tables, 1000 address
  *                        spaces, fork-style copy, device mappings, RAM
- *                        above 4 GiB, regions, uaccess, kmalloc stress;
+ *                        above 4 GiB, regions, uaccess, kmalloc stress,
+ *                        the file tree's pages and ENOSPC;
  *                        each checks no frame is lost
  *   test=kstack-overflow, kmalloc-overflow, kmalloc-double-free,
  *        kmalloc-use-after-free, null-deref

@@ -32,6 +32,8 @@ bool ktest_high_memory(const struct boot_info *bi);
 bool ktest_regions(const struct boot_info *bi);
 bool ktest_uaccess(const struct boot_info *bi);
 bool ktest_kmalloc_stress(const struct boot_info *bi);
+bool ktest_ramfs_pages(const struct boot_info *bi);
+bool ktest_ramfs_enospc(const struct boot_info *bi);
 bool ktest_kstack_overflow(const struct boot_info *bi);
 bool ktest_kmalloc_overflow(const struct boot_info *bi);
 bool ktest_kmalloc_double_free(const struct boot_info *bi);

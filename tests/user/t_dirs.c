@@ -7,8 +7,7 @@
  * at a time, EINVAL for a buffer too small for the next entry, and no
  * entry lost to EFAULT.
  *
- * W_OK is not tested: the initramfs is read-only in Sprout (EROFS) but
- * the files are writable on Linux.
+ * Changing the tree (making and removing names) is t_write's.
  */
 #include "t.h"
 
