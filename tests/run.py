@@ -743,28 +743,23 @@ def run_keyboard_test():
     reaches the shell like serial input does."""
     name = "keyboard-input"
     log = os.path.join(LOGS, name + ".log")
-    sock = os.path.join(BUILD, "test-monitor-%d.sock" % os.getpid())
     start = time.monotonic()
-    if os.path.exists(sock):
-        os.remove(sock)
-    proc = subprocess.Popen([QEMU, "-machine", "pc", "-m", "128M", "-display",
-                             "none", "-no-reboot", "-nic", "none", "-serial",
-                             "file:" + log, "-monitor",
-                             "unix:%s,server,nowait" % sock, "-kernel", KERNEL,
-                             "-initrd", INITRAMFS])
+    if os.path.exists(log):
+        os.remove(log)
+    qemu = MonitoredQemu(name, "file:" + log, ["-machine", "pc", "-kernel",
+                                               KERNEL, "-initrd", INITRAMFS])
     problem = None
     try:
         if not wait_for_lines(log, [re.compile(r"\$ $", re.M)], 30):
             problem = "the shell prompt never came"
         else:
-            mon = socket.socket(socket.AF_UNIX)
-            mon.connect(sock)
+            mon = Monitor(qemu.sock)
             keys = ("e c h o spc shift-k e y s spc t y p e d shift-1 ret "
                     "p o w e r o f f ret").split()
             for key in keys:
-                mon.sendall(("sendkey %s\n" % key).encode())
+                mon.command("sendkey " + key)
                 time.sleep(0.03)
-            proc.wait(timeout=30)
+            qemu.proc.wait(timeout=30)
             mon.close()
             if first_missing(read(log), ["echo Keys typed!", "Keys typed!",
                                          "power: off"]) is not None:
@@ -772,10 +767,7 @@ def run_keyboard_test():
     except (OSError, subprocess.TimeoutExpired) as e:
         problem = "monitor: %s" % e
     finally:
-        proc.kill()
-        proc.wait()
-        if os.path.exists(sock):
-            os.remove(sock)
+        qemu.stop()
     return [Result(name, problem is None, problem or "", log,
                    time.monotonic() - start)]
 
@@ -801,22 +793,18 @@ def run_screen_test(name):
     iso = os.path.join(BUILD, iso_name)
     png = os.path.join(BUILD, name + ".png")
     ppm = os.path.join(LOGS, name + ".ppm")
-    sock = os.path.join(BUILD, "test-monitor-%s-%d.sock" % (name, os.getpid()))
     for path in (iso, OVMF, os.path.join(BUILD, "font.c")):
         if not os.path.exists(path):
             return [Result(name, False, "missing " + path, log)]
     sys.path.insert(0, os.path.join(ROOT, "tools"))
     import psf2c
     font = psf2c.load(psf2c.source_path(os.path.join(BUILD, "font.c")))
-    for path in (log, sock, ppm):
+    for path in (log, ppm):
         if os.path.exists(path):
             os.remove(path)
     start = time.monotonic()
-    proc = subprocess.Popen([QEMU, "-machine", "q35", "-m", "128M", "-bios", OVMF,
-                             "-display", "none", "-no-reboot", "-nic", "none",
-                             "-serial", "file:" + log, "-monitor",
-                             "unix:%s,server,nowait" % sock, "-cdrom", iso],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    qemu = MonitoredQemu(name, "file:" + log, ["-machine", "q35", "-bios",
+                                               OVMF, "-cdrom", iso])
     problem = None
     try:
         if not wait_for_lines(log, [BANNER, "init: Sprout",
@@ -826,7 +814,7 @@ def run_screen_test(name):
             banner = BANNER.search(read(log)).group(0)
             init_line = re.search(r"init: Sprout \S+, starting /bin/sh",
                                   read(log)).group(0)
-            mon = Monitor(sock)
+            mon = Monitor(qemu.sock)
             grey, black = (0xaa, 0xaa, 0xaa), (0, 0, 0)
             wanted = [(banner, screen_text(font, banner, grey, black)),
                       (init_line, screen_text(font, init_line, grey, black)),
@@ -853,10 +841,7 @@ def run_screen_test(name):
     except (OSError, ValueError) as e:
         problem = "monitor or screendump: %s" % e
     finally:
-        proc.kill()
-        proc.wait()
-        if os.path.exists(sock):
-            os.remove(sock)
+        qemu.stop()
     return [Result(name, problem is None, problem or "", log,
                    time.monotonic() - start)]
 
@@ -987,6 +972,30 @@ class Monitor:
         self.s.close()
 
 
+class MonitoredQemu:
+    """QEMU, headless and without a network, with its monitor on a Unix
+    socket named after the test (two tests at once must not share one);
+    what QEMU itself prints goes to build/test-logs/NAME.qemu.log."""
+
+    def __init__(self, name, serial, args):
+        self.sock = os.path.join(BUILD, "test-monitor-%s-%d.sock" %
+                                 (name, os.getpid()))
+        if os.path.exists(self.sock):
+            os.remove(self.sock)
+        with open(os.path.join(LOGS, name + ".qemu.log"), "w") as out:
+            self.proc = subprocess.Popen(
+                [QEMU, "-m", "128M", "-display", "none", "-no-reboot",
+                 "-nic", "none", "-serial", serial, "-monitor",
+                 "unix:%s,server,nowait" % self.sock] + args,
+                stdout=out, stderr=subprocess.STDOUT)
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+        if os.path.exists(self.sock):
+            os.remove(self.sock)
+
+
 def vga_text(mon):
     """The 80x25 VGA text screen, read from guest memory at 0xb8000 (each
     cell: the character byte, then its colour byte), as 25 lines."""
@@ -1004,18 +1013,12 @@ def run_no_serial_test():
     Shift and Control, and power off."""
     name = "no-serial-port"
     log = os.path.join(LOGS, name + ".log")
-    sock = os.path.join(BUILD, "test-monitor-noserial-%d.sock" % os.getpid())
     start = time.monotonic()
-    if os.path.exists(sock):
-        os.remove(sock)
-    proc = subprocess.Popen([QEMU, "-machine", "pc", "-m", "128M", "-display",
-                             "none", "-no-reboot", "-nic", "none", "-serial",
-                             "none", "-monitor", "unix:%s,server,nowait" % sock,
-                             "-kernel", KERNEL, "-initrd", INITRAMFS,
-                             # Warnings only, so the one about COM1 is
-                             # still on the screen when the shell starts.
-                             "-append", "loglevel=4"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    qemu = MonitoredQemu(name, "none", [
+        "-machine", "pc", "-kernel", KERNEL, "-initrd", INITRAMFS,
+        # Warnings only, so the one about COM1 is still on the screen
+        # when the shell starts.
+        "-append", "loglevel=4"])
     screens = []
     problem = None
 
@@ -1039,7 +1042,7 @@ def run_no_serial_test():
             time.sleep(0.03)
 
     try:
-        mon = Monitor(sock)
+        mon = Monitor(qemu.sock)
         problem = wait_screen(
             lambda l: any("no serial port: COM1 failed its loopback test" in x
                           for x in l) or (prompt_last(l) and any(
@@ -1069,15 +1072,12 @@ def run_no_serial_test():
                                   "the status 130 of the interrupted sleep")
         if problem is None:
             type_keys("p o w e r o f f ret")
-            proc.wait(timeout=30)
+            qemu.proc.wait(timeout=30)
         mon.close()
     except (OSError, subprocess.TimeoutExpired) as e:
         problem = problem or "monitor: %s" % e
     finally:
-        proc.kill()
-        proc.wait()
-        if os.path.exists(sock):
-            os.remove(sock)
+        qemu.stop()
     if problem is None and not any(
             "no serial port: COM1 failed its loopback test" in s
             for s in screens):
