@@ -47,7 +47,7 @@ pic_init(void)
 	outb(PIC2_DATA, 0xff);
 }
 
-void
+static void
 pic_unmask(unsigned irq)
 {
 	uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
@@ -68,7 +68,7 @@ pic_masks(void)
 	return (uint16_t)(inb(PIC1_DATA) | inb(PIC2_DATA) << 8);
 }
 
-void
+static void
 pic_mask(unsigned irq)
 {
 	uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
@@ -76,7 +76,8 @@ pic_mask(unsigned irq)
 	outb(port, inb(port) | (1 << (irq % 8)));
 }
 
-void
+/* Acknowledge @irq so the PIC can send the next one. */
+static void
 pic_end_of_interrupt(unsigned irq)
 {
 	if (irq >= 8)
@@ -87,7 +88,7 @@ pic_end_of_interrupt(unsigned irq)
 /* A spurious IRQ 7 (or 15) arrives when a line drops before the CPU
  * acknowledges it: the PIC then reports its lowest-priority line, but the
  * In-Service Register shows nothing is being serviced there. */
-bool
+static bool
 pic_irq_is_real(unsigned irq)
 {
 	uint16_t port = irq < 8 ? PIC1_COMMAND : PIC2_COMMAND;

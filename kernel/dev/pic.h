@@ -15,16 +15,9 @@ extern const struct irq_chip pic_irq_chip;
  * mask every line but the cascade. Done on either path: even a pair we
  * do not use must not raise exception vectors. */
 void pic_init(void);
-void pic_unmask(unsigned irq);
-void pic_mask(unsigned irq);
 /* Mask all 16 lines, the cascade too: the APIC path. */
 void pic_mask_all(void);
 /* The two mask registers: the master's in bits 0-7, the slave's 8-15. */
 uint16_t pic_masks(void);
-/* Acknowledge @irq so the PIC can send the next one. */
-void pic_end_of_interrupt(unsigned irq);
-/* True if @irq (7 or 15) is really being serviced, false if it was a
- * spurious interrupt: one the PIC raised and then withdrew. */
-bool pic_irq_is_real(unsigned irq);
 
 #endif /* KERNEL_DEV_PIC_H */

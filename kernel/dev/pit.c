@@ -63,6 +63,19 @@ pit_oneshot_irq(uint16_t count)
 	outb(PIT_CHANNEL0, count >> 8);
 }
 
+/* Channel 2's count of PIT periods since pit_counter_start(), modulo
+ * 2^16 (it wraps every 55 ms). */
+static uint16_t
+pit_counter_read(void)
+{
+	/* In mode 0 the counter goes on from 0 to 0xffff and down again,
+	 * so the negated count rises steadily, modulo 2^16. */
+	outb(PIT_COMMAND, PIT_CMD_CH2_LATCH);
+	uint16_t count = inb(PIT_CHANNEL2);
+	count |= (uint16_t)(inb(PIT_CHANNEL2) << 8);
+	return (uint16_t)-count;
+}
+
 bool
 pit_counter_start(void)
 {
@@ -80,17 +93,6 @@ pit_counter_start(void)
 		if (pit_counter_read() != first)
 			return true;
 	return false;
-}
-
-uint16_t
-pit_counter_read(void)
-{
-	/* In mode 0 the counter goes on from 0 to 0xffff and down again,
-	 * so the negated count rises steadily, modulo 2^16. */
-	outb(PIT_COMMAND, PIT_CMD_CH2_LATCH);
-	uint16_t count = inb(PIT_CHANNEL2);
-	count |= (uint16_t)(inb(PIT_CHANNEL2) << 8);
-	return (uint16_t)-count;
 }
 
 static uint64_t

@@ -25,13 +25,9 @@ void pit_stop(void);
  * for tests of the interrupt path. pit_stop() cancels it. */
 void pit_oneshot_irq(uint16_t count);
 
-/* Let channel 2 run free, to be read with pit_counter_read(). Returns
- * false if it does not count: no working PIT. */
+/* Let channel 2 run free (pit_reference reads it). Returns false if it
+ * does not count: no working PIT. */
 bool pit_counter_start(void);
-
-/* Channel 2's count of PIT periods since pit_counter_start(), modulo
- * 2^16 (it wraps every 55 ms). */
-uint16_t pit_counter_read(void);
 
 /* Channel 2 as a reference for calibrate_rate(), once
  * pit_counter_start() has said it counts. */

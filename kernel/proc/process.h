@@ -87,10 +87,8 @@ void process_vfork_release(struct task *t);
 /* The lock on the process tree and on groups and sessions. */
 extern struct spinlock proc_lock;
 
-/* Groups and sessions (session.c); the caller holds proc_lock. Is
- * there a process (a zombie counts) in group @pgid? */
-bool process_group_exists(int pgid);
-/* The session of group @pgid, else of process @pgid, else -1. */
+/* Groups and sessions (session.c); the caller holds proc_lock.
+ * The session of group @pgid, else of process @pgid, else -1. */
 int process_group_session(int pgid);
 /* Has no live member of group @pgid a parent, other than init, in
  * another group of the same session (POSIX's orphaned group)? */

@@ -56,7 +56,9 @@ group_exists(int pgid, int sid)
 	return false;
 }
 
-bool
+/* Is there a process (a zombie counts) in group @pgid? Caller holds
+ * proc_lock. */
+static bool
 process_group_exists(int pgid)
 {
 	return group_exists(pgid, -1);

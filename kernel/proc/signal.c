@@ -331,7 +331,10 @@ from_caller(int code)
 	return (struct sigsource){ .code = code, .pid = current_task()->pid };
 }
 
-long
+/* Send @sig to @t's process, or to thread @t alone when @whole_process
+ * is false (tgkill): 0, or -EAGAIN for a real-time signal that finds the
+ * queue full. */
+static long
 signal_send_to(struct task *t, int sig, bool whole_process)
 {
 	struct sigsource from = from_caller(whole_process ? SI_USER : SI_TKILL);

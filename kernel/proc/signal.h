@@ -126,9 +126,6 @@ void signal_mask_restore(void);
  * proc_lock. */
 void signal_send_from(struct task *t, int sig, const struct sigsource *from,
 		      bool proc_locked);
-/* The same, to thread @t alone when @whole_process is false (tgkill):
- * 0, or -EAGAIN for a real-time signal that finds the queue full. */
-long signal_send_to(struct task *t, int sig, bool whole_process);
 /* Send @sig to @t's process, or to thread @t alone, with the siginfo
  * @from (rt_sigqueueinfo): 0, or -EAGAIN when a real-time signal finds
  * the queue full and did not come from kill (SI_USER). */
